@@ -1,0 +1,102 @@
+package org.ferspark.jobs;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.spark.PreprocessPipeline;
+import org.ferspark.preprocessing.spark.PreprocessReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Spark job: labelled face images (folder per class, AffectNet CSV + images, or the FER2013 CSV) to sharded
+ * Parquet tensors, a rejects list and {@code manifest.json}.
+ *
+ * <p>Needs only the input. Run: {@code submit-scripts/preprocess.sh --input data/sample --output out/sample}.
+ */
+@Command(name = "fer-preprocess", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Decode, crop, grayscale, resize to 48x48, augment and split face images into Parquet tensors.")
+public final class PreprocessJob implements Callable<Integer> {
+
+  @Option(names = "--input", required = true, paramLabel = "PATH",
+      description = "Dataset root, AffectNet folder/CSV or FER2013 CSV (any Hadoop path).")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output directory (any Hadoop path).")
+  String output;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "folder | affectnet | fer2013-csv (default: detected where unambiguous).")
+  String format;
+
+  @Option(names = "--augment-copies", paramLabel = "N", description = "Augmented copies per training image.")
+  Integer augmentCopies;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed for splits and augmentation.")
+  Long seed;
+
+  @Option(names = "--classes", paramLabel = "7|8", description = "Label set: 7 emotions, or 8 with contempt.")
+  Integer classes;
+
+  @Option(names = "--overwrite", description = "Replace an existing output.")
+  boolean overwrite;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
+  File config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(JobRunner.execute(new PreprocessJob(), args));
+  }
+
+  /** The settings from the flags, validated before Spark starts. */
+  PreprocessSettings settings() {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    if (format != null) {
+      flags.put("fer.preprocess.format", format);
+    }
+    if (augmentCopies != null) {
+      flags.put("fer.preprocess.augment-copies", augmentCopies);
+    }
+    if (seed != null) {
+      flags.put("fer.preprocess.seed", seed);
+    }
+    if (classes != null) {
+      flags.put("fer.classes", classes);
+    }
+    return PreprocessSettings.from(FerConfig.load(config, sets, flags), input, output, overwrite);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PreprocessSettings settings = settings();
+    SparkSession spark = SparkSession.builder().appName("fer-preprocess").getOrCreate();
+    try {
+      PreprocessReport report = PreprocessPipeline.run(spark, settings);
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("format", report.format());
+      summary.put("inputs", report.inputs());
+      summary.put("written", report.originals());
+      summary.put("augmented", report.augmented());
+      summary.put("rejected", report.rejected());
+      summary.put("rejectedByReason", report.rejectedByReason());
+      summary.put("bySplit", report.originalsBySplit());
+      summary.put("crossSplitDuplicates", report.crossSplitDuplicates());
+      summary.put("seconds", Math.round(report.seconds() * 100) / 100.0);
+      summary.put("peakHeapMiB", JobRunner.peakHeapMiB());
+      summary.put("manifest", report.manifest());
+      JobRunner.printSummary("fer-preprocess", summary);
+      return JobRunner.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package org.ferspark.preprocessing.dataset;
+
+import java.io.Serializable;
+
+/** Parses one data line of a labelled CSV into an {@link InputRecord} (rejected records for bad rows). */
+public interface CsvRowParser extends Serializable {
+  /** @param lineNumber 1-based line number in the file (the header is line 1) */
+  InputRecord parse(String line, long lineNumber);
+}

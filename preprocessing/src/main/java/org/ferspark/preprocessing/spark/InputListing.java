@@ -1,0 +1,133 @@
+package org.ferspark.preprocessing.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.ferspark.preprocessing.dataset.InputPlan;
+import org.ferspark.preprocessing.dataset.InputPlanner;
+import org.ferspark.preprocessing.dataset.InputRecord;
+
+/**
+ * Turns an {@link InputPlan} into a distributed table of input records: label folders are listed on the
+ * executors (one task per folder), CSV files are read and parsed on the executors with their line numbers.
+ */
+final class InputListing {
+  private InputListing() {}
+
+  static Dataset<Row> of(SparkSession spark, InputPlan plan, SerializableHadoopConf conf) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Row> records = plan instanceof InputPlan.Folder folder
+        ? folder(spark, folder, conf)
+        : csv(jsc, (InputPlan.Csv) plan);
+    return spark.createDataFrame(records, TensorSchema.INPUT);
+  }
+
+  /** Only Rows and Strings cross task boundaries (Kryo 4, Spark's optional serializer, cannot handle records). */
+  private static JavaRDD<Row> folder(SparkSession spark, InputPlan.Folder folder, SerializableHadoopConf conf) {
+    String root = folder.root();
+    List<InputPlan.LabelDir> dirs = folder.dirs();
+    List<Integer> indexes = java.util.stream.IntStream.range(0, dirs.size()).boxed().toList();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Row> listed = jsc.parallelize(indexes, Math.max(1, dirs.size()))
+        .flatMap(i -> new MappingIterator(listDir(root, dirs.get(i), conf)));
+    if (folder.strayFiles().isEmpty()) {
+      return listed;
+    }
+    List<Row> stray = folder.strayFiles().stream().map(TensorSchema::toRow).toList();
+    return listed.union(spark.createDataFrame(stray, TensorSchema.INPUT).toJavaRDD());
+  }
+
+  /** Maps input records to rows lazily. */
+  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<Row> {
+    @Override
+    public boolean hasNext() {
+      return records.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      return TensorSchema.toRow(records.next());
+    }
+  }
+
+  private static Iterator<InputRecord> listDir(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
+      throws IOException {
+    Path rootPath = new Path(root);
+    Path dirPath = new Path(dir.path());
+    FileSystem fs = dirPath.getFileSystem(conf.get());
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(dirPath, true);
+    return new Iterator<>() {
+      private InputRecord next = advance();
+
+      private InputRecord advance() {
+        try {
+          while (files.hasNext()) {
+            LocatedFileStatus file = files.next();
+            if (hiddenBelow(dirPath, file.getPath())) {
+              continue;
+            }
+            String id = InputPlanner.relative(rootPath, file.getPath());
+            String path = file.getPath().toString();
+            if (dir.label() < 0) {
+              return InputRecord.rejected(id, path, dir.rejectReason(), dir.rejectDetail());
+            }
+            return InputRecord.image(id, path, dir.label(), dir.split(), dir.split() == null ? "default" : null,
+                null, file.getLen());
+          }
+          return null;
+        } catch (IOException e) {
+          throw new UncheckedIOException("listing " + dirPath + " failed", e);
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public InputRecord next() {
+        InputRecord current = next;
+        next = advance();
+        return current;
+      }
+    };
+  }
+
+  private static boolean hiddenBelow(Path dir, Path file) {
+    String rel = InputPlanner.relative(dir, file);
+    for (String part : rel.split("/")) {
+      if (InputPlanner.isHidden(part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static JavaRDD<Row> csv(JavaSparkContext jsc, InputPlan.Csv csv) {
+    List<JavaRDD<Row>> parts = new ArrayList<>();
+    for (InputPlan.CsvFile file : csv.files()) {
+      var parser = file.parser();
+      parts.add(jsc.textFile(file.path())
+          .zipWithIndex()
+          .filter(t -> t._2() > 0 && !t._1().isBlank())
+          .map(t -> TensorSchema.toRow(parser.parse(t._1(), t._2() + 1))));
+    }
+    JavaRDD<Row> all = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      all = all.union(parts.get(i));
+    }
+    return all;
+  }
+}

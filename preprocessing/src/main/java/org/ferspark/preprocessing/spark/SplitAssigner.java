@@ -1,0 +1,72 @@
+package org.ferspark.preprocessing.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.ferspark.preprocessing.dataset.Splits;
+
+/**
+ * Gives every accepted input exactly one split. A dataset's own split is kept; other inputs are split per pool
+ * and class by rank of {@code xxhash64(id, seed)}: exact stratified ratios, the same on every run and retry.
+ * An id listed twice is rejected the second time ({@code duplicate-input}), so no image lands in two splits.
+ */
+final class SplitAssigner {
+  private SplitAssigner() {}
+
+  /**
+   * @param poolRatios for each pool, the split ratios in {@link Splits#ALL} order (summing to 1)
+   */
+  static Dataset<Row> assign(Dataset<Row> inputs, long seed, Map<String, Map<String, Double>> poolRatios) {
+    WindowSpec byId = Window.partitionBy("id").orderBy("source");
+    Dataset<Row> deduped = inputs
+        .withColumn("_dup", row_number().over(byId))
+        .withColumn("_first", first("source").over(byId))
+        .withColumn("reject_detail", when(col("_dup").gt(1).and(col("reject_reason").isNull()),
+            concat(lit("the same image id was already listed at "), col("_first"))).otherwise(col("reject_detail")))
+        .withColumn("reject_reason", when(col("_dup").gt(1).and(col("reject_reason").isNull()),
+            lit("duplicate-input")).otherwise(col("reject_reason")))
+        .drop("_dup", "_first");
+
+    Column needsSplit = col("split").isNull().and(col("reject_reason").isNull());
+    WindowSpec byClass = Window.partitionBy("pool", "label").orderBy("_h", "id");
+    WindowSpec classSize = Window.partitionBy("pool", "label");
+    Dataset<Row> ranked = deduped
+        .withColumn("_h", xxhash64(col("id"), lit(seed)))
+        .withColumn("_p", when(needsSplit,
+            row_number().over(byClass).minus(1).divide(count(lit(1)).over(classSize))));
+    Column assigned = lit(null).cast("string");
+    for (Map.Entry<String, Map<String, Double>> pool : poolRatios.entrySet()) {
+      assigned = when(col("pool").equalTo(pool.getKey()), byRank(col("_p"), pool.getValue())).otherwise(assigned);
+    }
+    return ranked
+        .withColumn("split", when(needsSplit, assigned).otherwise(col("split")))
+        .drop("_h", "_p");
+  }
+
+  private static Column byRank(Column p, Map<String, Double> ratios) {
+    double cumulative = 0;
+    Column split = null;
+    List<String> order = Splits.ALL.stream().filter(s -> ratios.getOrDefault(s, 0.0) > 0).toList();
+    for (int i = 0; i < order.size(); i++) {
+      String name = order.get(i);
+      cumulative += ratios.get(name);
+      Column cond = i == order.size() - 1 ? lit(true) : p.lt(cumulative);
+      split = split == null ? when(cond, lit(name)) : split.when(cond, lit(name));
+    }
+    return coalesce(split, lit(Splits.TRAIN));
+  }
+}

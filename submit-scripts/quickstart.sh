@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the project, then runs the pipeline end to end on the sample dataset in data/sample/ in Spark local mode.
+# Output: target/quickstart/ (override with FER_QUICKSTART_OUT). Takes a few minutes on 2 cores.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${FER_QUICKSTART_OUT:-$ROOT/target/quickstart}"
+cd "$ROOT"
+
+echo "== build (mvn -DskipTests package)"
+mvn -q -B -DskipTests package
+
+echo "== preprocess data/sample -> $OUT/preprocessed"
+submit-scripts/preprocess.sh --input "$ROOT/data/sample" --output "$OUT/preprocessed" --augment-copies 2 --overwrite
+
+echo "== done: manifest at $OUT/preprocessed/manifest.json"
