@@ -10,30 +10,16 @@ import java.util.Locale;
  */
 final class HeaderBytes {
   private final byte[] bytes;
+  private final String format;
 
-  HeaderBytes(byte[] bytes) {
+  HeaderBytes(byte[] bytes, String format) {
     this.bytes = bytes;
-  }
-
-  int length() {
-    return bytes.length;
-  }
-
-  boolean startsWith(int... magic) {
-    if (bytes.length < magic.length) {
-      return false;
-    }
-    for (int i = 0; i < magic.length; i++) {
-      if ((bytes[i] & 0xFF) != magic[i]) {
-        return false;
-      }
-    }
-    return true;
+    this.format = format;
   }
 
   int u8(long offset) throws RejectException {
     if (offset < 0 || offset >= bytes.length) {
-      throw ImageHeader.corrupt("header", "ends at byte " + bytes.length + ", needed offset " + offset);
+      throw ImageHeader.corrupt(format, "header ends at byte " + bytes.length + ", needed offset " + offset);
     }
     return bytes[(int) offset] & 0xFF;
   }
@@ -76,7 +62,8 @@ final class HeaderBytes {
     return new String(bytes, (int) offset, length, StandardCharsets.ISO_8859_1);
   }
 
-  String hexPrefix(int max) {
+  /** The first {@code max} bytes in hexadecimal, for error messages. */
+  static String hex(byte[] bytes, int max) {
     StringBuilder hex = new StringBuilder();
     for (int i = 0; i < Math.min(max, bytes.length); i++) {
       hex.append(String.format(Locale.ROOT, "%02X", bytes[i] & 0xFF));

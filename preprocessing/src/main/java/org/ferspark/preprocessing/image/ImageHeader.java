@@ -1,5 +1,7 @@
 package org.ferspark.preprocessing.image;
 
+import java.util.Arrays;
+
 /**
  * The format and declared pixel dimensions of an encoded image, read from its first bytes without decoding.
  *
@@ -34,21 +36,50 @@ public record ImageHeader(String format, int width, int height) {
     if (bytes == null || bytes.length == 0) {
       throw new RejectException(EMPTY_FILE, "the file has 0 bytes");
     }
-    HeaderBytes b = new HeaderBytes(bytes);
-    if (b.startsWith(0xFF, 0xD8, 0xFF)) {
-      return jpeg(b);
-    } else if (b.startsWith(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
-      return checked("png", b.u32be(16), b.u32be(20), b.ascii(12, 4).equals("IHDR"));
-    } else if (b.startsWith('B', 'M')) {
-      return bmp(b);
-    } else if (b.startsWith('I', 'I', 42, 0) || b.startsWith('M', 'M', 0, 42)) {
-      return tiff(b);
-    } else if (b.startsWith('G', 'I', 'F', '8')) {
-      return checked("gif", b.u16le(6), b.u16le(8), true);
-    } else if (b.startsWith('R', 'I', 'F', 'F') && b.length() >= 12 && b.ascii(8, 4).equals("WEBP")) {
-      return webp(b);
+    String format = sniff(bytes);
+    if (format == null) {
+      throw new RejectException(UNSUPPORTED_FORMAT, "unrecognised magic bytes " + HeaderBytes.hex(bytes, 8));
     }
-    throw new RejectException(UNSUPPORTED_FORMAT, "unrecognised magic bytes " + b.hexPrefix(8));
+    HeaderBytes b = new HeaderBytes(bytes, format);
+    return switch (format) {
+      case "jpeg" -> jpeg(b);
+      case "png" -> checked(format, b.u32be(16), b.u32be(20), b.ascii(12, 4).equals("IHDR"));
+      case "bmp" -> bmp(b);
+      case "tiff" -> tiff(b);
+      case "gif" -> checked(format, b.u16le(6), b.u16le(8), true);
+      default -> webp(b);
+    };
+  }
+
+  /** The format whose magic bytes start {@code bytes}, or null. */
+  private static String sniff(byte[] bytes) {
+    if (startsWith(bytes, 0xFF, 0xD8, 0xFF)) {
+      return "jpeg";
+    } else if (startsWith(bytes, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
+      return "png";
+    } else if (startsWith(bytes, 'B', 'M')) {
+      return "bmp";
+    } else if (startsWith(bytes, 'I', 'I', 42, 0) || startsWith(bytes, 'M', 'M', 0, 42)) {
+      return "tiff";
+    } else if (startsWith(bytes, 'G', 'I', 'F', '8')) {
+      return "gif";
+    } else if (startsWith(bytes, 'R', 'I', 'F', 'F') && bytes.length >= 12
+        && startsWith(Arrays.copyOfRange(bytes, 8, 12), 'W', 'E', 'B', 'P')) {
+      return "webp";
+    }
+    return null;
+  }
+
+  private static boolean startsWith(byte[] bytes, int... magic) {
+    if (bytes.length < magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if ((bytes[i] & 0xFF) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Scans JPEG markers up to the first start-of-frame (SOF0–SOF15 except DHT, JPG and DAC). */
