@@ -30,6 +30,7 @@ public final class Augmenter implements Serializable {
   private final int size;
   private final double flipProbability;
 
+  /** An augmenter of {@code size × size} faces with the ranges of {@code params}; flips half of the faces. */
   public Augmenter(AugmentParams params, int size) {
     this(params, size, 0.5);
   }

@@ -22,6 +22,8 @@ import org.ferspark.preprocessing.config.FerConfig;
  * <p>Encoded bytes go through: file size check → {@link ImageHeader} → pixel-count check from the header (before any
  * allocation) → truncation check → OpenCV {@code imdecode} → 8-bit → crop → gray → {@code INTER_AREA} resize.
  * GIF is refused as {@code unsupported-format} (OpenCV 4.5.5 has no GIF decoder); WebP is decoded by OpenCV.
+ * Truncated BMP, TIFF and WebP files surface as {@code decode-failed}. JPEGs are turned upright by their EXIF
+ * orientation, so face boxes refer to the upright image.
  *
  * <p>Immutable and thread-safe: each call allocates its own native memory and frees it before returning.
  */
@@ -50,6 +52,10 @@ public final class FaceNormalizer {
   private final long maxPixels;
   private final long maxFileBytes;
 
+  /**
+   * A normaliser to {@code size × size} faces that refuses files over {@code maxFileBytes} bytes and images whose
+   * header declares more than {@code maxPixels} pixels.
+   */
   public FaceNormalizer(int size, long maxPixels, long maxFileBytes) {
     if (size < 1 || maxPixels < 1 || maxFileBytes < 1) {
       throw new IllegalArgumentException("size, maxPixels and maxFileBytes must be positive, got "
