@@ -86,13 +86,19 @@ public final class ModelFile {
     }
   }
 
+  /** Loads network and metadata, with the updater state if the file has one (to resume training). */
+  public static LoadedModel load(Path file) throws ModelFileException {
+    return load(file, true);
+  }
+
   /**
-   * Loads network and metadata, with the updater state if the file has one.
+   * Loads network and metadata.
    *
+   * @param loadUpdater restore the optimiser state too; false for evaluation and inference
    * @throws ModelFileException naming the file and the reason: not a zip or not a model, truncated or corrupt,
    *     missing metadata, unsupported format version, class count or input shape that do not fit the network
    */
-  public static LoadedModel load(Path file) throws ModelFileException {
+  public static LoadedModel load(Path file, boolean loadUpdater) throws ModelFileException {
     ModelMetadata metadata;
     try (ZipFile zip = openZip(file)) {
       checkEntries(zip, file);
@@ -103,7 +109,7 @@ public final class ModelFile {
     }
     ComputationGraph graph;
     try {
-      graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
+      graph = ModelSerializer.restoreComputationGraph(file.toFile(), loadUpdater);
     } catch (IOException | RuntimeException e) {
       throw new ModelFileException(file, "corrupt model file, could not read the network: " + e, e);
     }

@@ -26,6 +26,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 public final class OneDnn {
   /** DL4J's switch for all layer helpers (oneDNN on CPU, cuDNN on CUDA); DL4J treats absent as {@code true}. */
   public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+  private static final String SHIM = "org.nd4j.nativeblas.Nd4jCpu$Environment";
 
   private OneDnn() {
   }
@@ -72,20 +73,30 @@ public final class OneDnn {
 
   /**
    * One line for job logs, e.g. {@code backend=CPU binary=AVX/AVX2 oneDNN=built-in,in use helpers=enabled
-   * (org.eclipse.deeplearning4j.helpers.disable=false) threads=2}.
+   * (org.eclipse.deeplearning4j.helpers.disable=false) threads=2 blas=OPENBLAS}.
    */
   public static String describe() {
+    // some values are Integers, which Properties.getProperty would report as null
     Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
     String build = buildInfo();
     boolean oneDnnBuilt = build.contains("ONEDNN") || build.contains("MKLDNN");
-    boolean oneDnnInUse = org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
-    return "backend=" + env.getProperty("backend", "?")
+    return "backend=" + env.getOrDefault("backend", "?")
         + " binary=" + binaryLevel()
-        + " oneDNN=" + (oneDnnBuilt ? "built-in" : "absent") + (oneDnnInUse ? ",in use" : ",not in use")
+        + " oneDNN=" + (oneDnnBuilt ? "built-in" : "absent") + "," + shimAnswer()
         + " helpers=" + (helpersEnabledByProperty() ? "enabled" : "DISABLED")
         + " (" + HELPERS_DISABLE + "=" + System.getProperty(HELPERS_DISABLE, "unset, i.e. true") + ")"
-        + " threads=" + env.getProperty("omp.threads", "?")
-        + " blas=" + env.getProperty("blas.vendor", "?");
+        + " threads=" + env.getOrDefault("omp.threads", "?")
+        + " blas=" + env.getOrDefault("blas.vendor", "?");
+  }
+
+  /** What DL4J will hear when it asks whether oneDNN is in use, i.e. what the {@code Nd4jCpu} shim answers. */
+  private static String shimAnswer() {
+    try {
+      Class.forName(SHIM, false, OneDnn.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return "shim MISSING (" + SHIM + "): DL4J drops every oneDNN helper";
+    }
+    return org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN() ? "in use" : "not in use";
   }
 
   private static String buildInfo() {

@@ -61,6 +61,14 @@ class ModelFileTest {
   }
 
   @Test
+  void loadsWithoutTheUpdaterStateForInference() throws IOException {
+    LoadedModel loaded = ModelFile.load(saved, false);
+    INDArray x = TestData.images(2, 4);
+
+    assertThat(loaded.graph().outputSingle(x)).isEqualTo(graph.outputSingle(x));
+  }
+
+  @Test
   void metadataIsPlainJsonWithTheDocumentedFields() throws IOException {
     ModelMetadata m = ModelFile.readMetadata(saved);
     String json = entryText(saved, ModelFile.METADATA_ENTRY);

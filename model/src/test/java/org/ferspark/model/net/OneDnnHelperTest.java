@@ -64,17 +64,37 @@ class OneDnnHelperTest {
     assertThat(a.equalsWithEps(b, 1e-5)).as("softmax outputs equal to 1e-5:%n%s%n%s", a, b).isTrue();
   }
 
+  @Test
+  void enableSetsTheSwitchOnlyWhenTheUserHasNot() {
+    String before = System.getProperty(OneDnn.HELPERS_DISABLE);
+    try {
+      System.clearProperty(OneDnn.HELPERS_DISABLE);
+      assertThat(OneDnn.helpersEnabledByProperty()).as("DL4J's default").isFalse();
+      assertThat(OneDnn.enable()).isTrue();
+      assertThat(System.getProperty(OneDnn.HELPERS_DISABLE)).isEqualTo("false");
+
+      System.setProperty(OneDnn.HELPERS_DISABLE, "true");
+      assertThat(OneDnn.enable()).as("an explicit -D...=true wins").isFalse();
+    } finally {
+      restore(before);
+    }
+  }
+
+  private static void restore(String before) {
+    if (before == null) {
+      System.clearProperty(OneDnn.HELPERS_DISABLE);
+    } else {
+      System.setProperty(OneDnn.HELPERS_DISABLE, before);
+    }
+  }
+
   private static ComputationGraph buildWithHelpersDisabled() {
     String before = System.getProperty(OneDnn.HELPERS_DISABLE);
     System.setProperty(OneDnn.HELPERS_DISABLE, "true");
     try {
       return Architectures.build("paper-cnn", ArchitectureOptions.defaults(7));
     } finally {
-      if (before == null) {
-        System.clearProperty(OneDnn.HELPERS_DISABLE);
-      } else {
-        System.setProperty(OneDnn.HELPERS_DISABLE, before);
-      }
+      restore(before);
     }
   }
 }
