@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a model file says about its network besides the weights: stored as plain JSON ({@value ModelFile#METADATA_ENTRY})
- * inside the model zip, so reading it never runs code.
+ * What a model file says about its network besides the weights: stored as plain JSON
+ * ({@value ModelFile#METADATA_ENTRY}) inside the model zip, so reading it never runs code.
  *
  * @param formatVersion layout of this record; readers refuse versions they do not know
  * @param classNames output classes in output order (e.g. {@code Emotion.labelNames(7)})
@@ -47,7 +47,8 @@ public record ModelMetadata(
   public ModelMetadata {
     classNames = classNames == null ? null : List.copyOf(classNames);
     inputShape = inputShape == null ? null : List.copyOf(inputShape);
-    trainingConfig = trainingConfig == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trainingConfig));
+    trainingConfig = trainingConfig == null ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(trainingConfig));
   }
 
   /** Metadata for a new model: current format, 48×48×1 input, x / 255, this build's version, now. */

@@ -32,8 +32,9 @@ public final class ModelSummary {
     String table = graph.summary(input);
     long total = graph.numParams();
     long learnable = learnableParams(graph);
-    return table + String.format(Locale.ROOT, "Total parameters: %,d (learnable %,d, batch-norm running statistics %,d)%n",
-        total, learnable, total - learnable);
+    return table + String.format(Locale.ROOT,
+        "Total parameters: %,d (learnable %,d, batch-norm running statistics %,d)%n", total, learnable,
+        total - learnable);
   }
 
   /** Parameters that gradients update: {@code numParams()} minus batch norm's running mean and variance. */

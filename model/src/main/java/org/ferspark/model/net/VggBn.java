@@ -23,8 +23,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *
  * <p>Four stages of [3×3 conv (no bias) → batch norm → ReLU] × 2 with 32, 64, 128, 256 channels, each ending in a 2×2
  * max-pool (48 → 24 → 12 → 6 → 3); global average pool; dropout 0.3; dense softmax. 1,174,439 learnable parameters
- * as in PyTorch; DL4J's {@code numParams()} reports 1,920 more because it stores batch norm's running mean and
- * variance (2 × 960 channels) in the parameter vector. Default updater SGD with Nesterov momentum 0.9 at a constant
+ * as in PyTorch; DL4J's {@code numParams()} reports 1,920 more (1,176,359) because it
+ * stores batch norm's running mean and standard deviation (as log10 std; 2 × 960 channels) in the parameter vector
+ * ({@link ModelSummary#learnableParams} leaves them out). Default updater SGD with Nesterov momentum 0.9 at a constant
  * 0.05; the anchor's one-cycle schedule and weight decay 5e-4 come from the training config through
  * {@link ArchitectureOptions}. He (ReLU) init.
  */
