@@ -7,13 +7,14 @@
 #                       [--baseline-only] [--keep-output]
 #
 # Env: FER2013 (default ../shared/data/fer2013), FER_DRIVER_MEMORY (passed to submit-scripts/preprocess.sh),
-#      BENCH_XMX (baseline JVM heap, default 2g). Work files (inputs, job outputs, logs) go to bench/work/.
+#      BENCH_XMX (baseline JVM heap, default 2g), PREPROCESS_SCRIPT (default submit-scripts/preprocess.sh).
+# Work files (inputs, job outputs, logs) go to bench/work/ (git-ignored). --baseline-only skips the job.
 # Not a test: the default run takes minutes on 2 cores; the 1M-input scale run much longer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -85,7 +86,7 @@ job() {
   echo "[$name] job $master ..." >&2
   local start end
   start=$(now)
-  FER_MASTER="$master" submit-scripts/preprocess.sh --input "$input" --output "$out" --overwrite "$@" \
+  FER_MASTER="$master" "${PREPROCESS_SCRIPT:-submit-scripts/preprocess.sh}" --input "$input" --output "$out" --overwrite "$@" \
     > "$log" 2>&1 || { tail -30 "$log" >&2; echo "job failed, log: $log" >&2; exit 1; }
   end=$(now)
   local json
