@@ -86,8 +86,8 @@ job() {
   echo "[$name] job $master ..." >&2
   local start end
   start=$(now)
-  FER_MASTER="$master" "${PREPROCESS_SCRIPT:-submit-scripts/preprocess.sh}" --input "$input" --output "$out" --overwrite "$@" \
-    > "$log" 2>&1 || { tail -30 "$log" >&2; echo "job failed, log: $log" >&2; exit 1; }
+  FER_MASTER="$master" "${PREPROCESS_SCRIPT:-submit-scripts/preprocess.sh}" --input "$input" --output "$out" \
+    --overwrite "$@" > "$log" 2>&1 || { tail -30 "$log" >&2; echo "job failed, log: $log" >&2; exit 1; }
   end=$(now)
   local json
   json=$(sed -n 's/^fer-preprocess: //p' "$log" | tail -1)
@@ -128,7 +128,8 @@ compare() {
   in1=$(jnum inputs "$j1"); s1=$(jnum seconds "$j1"); w1=$(jnum wallSeconds "$j1")
   in2=$(jnum inputs "$j2"); s2=$(jnum seconds "$j2"); w2=$(jnum wallSeconds "$j2")
   r1=$(calc "$in1 / $s1" 0); r2=$(calc "$in2 / $s2 / 2" 0)
-  ROWS+=("$name|$images / $in1|$(calc "$base_rate" 0)|$r1|$r2|$(calc "$r1 / $base_rate" 2)|$(calc "$r2 / $base_rate" 2)|$(calc "$in1 / $w1" 0)|$(calc "$in2 / $w2 / 2" 0)")
+  ROWS+=("$name|$images / $in1|$(calc "$base_rate" 0)|$r1|$r2|$(calc "$r1 / $base_rate" 2)"\
+"|$(calc "$r2 / $base_rate" 2)|$(calc "$in1 / $w1" 0)|$(calc "$in2 / $w2 / 2" 0)")
 }
 
 if [[ "$only" == all || "$only" == fer ]]; then
@@ -164,7 +165,8 @@ if [[ ${#ROWS[@]} -gt 0 ]]; then
   echo
   echo "Per core, images/s (job: inputs / job seconds inside the JVM; e2e: inputs / wall time incl. JVM start)"
   {
-    echo "dataset|images (baseline / job)|baseline 1 core|job local[1]|job local[2]/2|ratio local[1]|ratio local[2]/2|e2e local[1]|e2e local[2]/2"
+    echo "dataset|images (baseline / job)|baseline 1 core|job local[1]|job local[2]/2|ratio local[1]"\
+"|ratio local[2]/2|e2e local[1]|e2e local[2]/2"
     printf '%s\n' "${ROWS[@]}"
   } | column -t -s '|'
   echo "goal: ratio >= 0.8 on affectnet-shaped"

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
  * Generates benchmark inputs (not a Spark job): {@code affectnet} writes a synthetic AffectNet-shaped set
  * (official v1 layout) from FER2013 faces, {@code scale} builds a hard-linked N-input FER-shaped folder tree.
  * Needs a FER2013 folder-per-class tree ({@code $FER2013/train/<label>/*.jpg}, default
- * {@code ../shared/data/fer2013}). Used by {@code bench/preprocess.sh}; e.g.
- * {@code java -cp jobs/target/fer-spark-jobs.jar org.ferspark.jobs.bench.MakeBenchData affectnet --out DIR --count 3000}.
+ * {@code ../shared/data/fer2013}). Used by {@code bench/preprocess.sh}; by hand:
+ * {@code java -cp jobs/target/fer-spark-jobs.jar org.ferspark.jobs.bench.MakeBenchData affectnet --out DIR
+ * --count 3000}.
  * Each subcommand prints one last line {@code <name>-data: {json}}.
  */
 @Command(name = "make-bench-data", mixinStandardHelpOptions = true,

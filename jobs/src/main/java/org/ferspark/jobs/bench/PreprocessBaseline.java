@@ -1,6 +1,7 @@
 package org.ferspark.jobs.bench;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYCOLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
 /**
  * The preprocessing benchmark's baseline (not a Spark job): plain single-thread OpenCV, no Spark. For every file
  * of a folder tree, or every AffectNet CSV row with an emotion code: read bytes, {@code imdecode}, crop the face
- * box (AffectNet, clamped to the image), {@code cvtColor} to gray, {@code resize} to 48×48 with
+ * box (AffectNet, clamped to the image), {@code cvtColor} to gray (colour images), {@code resize} to 48×48 with
  * {@code INTER_AREA}. One untimed warm-up pass over up to {@code --warmup} files, then the timed pass. Prints a
  * last line {@code baseline: {"images":..,"seconds":..,"imagesPerSec":..,...}}. Run by {@code bench/preprocess.sh}.
  */
@@ -59,8 +60,10 @@ public final class PreprocessBaseline implements Callable<Integer> {
       description = "7: rows with codes 0-6; 8: also 7 (contempt). Codes 8-10 are never decoded.") int classes;
   @Option(names = "--limit", defaultValue = "0", description = "use only the first N inputs (0 = all)") int limit;
   @Option(names = "--warmup", defaultValue = "500", description = "files in the untimed warm-up pass") int warmup;
-  @Option(names = "--decode", defaultValue = "color",
-      description = "color: IMREAD_COLOR then cvtColor (as specified); gray: IMREAD_GRAYSCALE") String decode;
+  @Option(names = "--decode", defaultValue = "any", description = "any (default): IMREAD_ANYCOLOR, colour files"
+      + " decode to BGR then cvtColor, gray files stay gray (as the job decodes); color: IMREAD_COLOR, gray files"
+      + " too are expanded to BGR and converted back; gray: IMREAD_GRAYSCALE (libjpeg's own gray output)")
+  String decode;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PreprocessBaseline()).execute(args));
@@ -69,9 +72,9 @@ public final class PreprocessBaseline implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if ((folder == null) == (csvs == null) || (csvs != null && imageRoot == null)
-        || !(decode.equals("color") || decode.equals("gray")) || (classes != 7 && classes != 8)) {
+        || !List.of("any", "color", "gray").contains(decode) || (classes != 7 && classes != 8)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "give --folder DIR, or --affectnet-csv FILE"
-          + " with --image-root DIR; --decode color|gray; --classes 7|8");
+          + " with --image-root DIR; --decode any|color|gray; --classes 7|8");
     }
     for (Path p : folder != null ? List.of(folder) : Stream.concat(csvs.stream(), Stream.of(imageRoot)).toList()) {
       if (!Files.exists(p)) {
@@ -83,7 +86,11 @@ public final class PreprocessBaseline implements Callable<Integer> {
       items = items.subList(0, limit);
     }
     opencv_core.setNumThreads(1);
-    int flags = decode.equals("gray") ? IMREAD_GRAYSCALE : IMREAD_COLOR;
+    int flags = switch (decode) {
+      case "gray" -> IMREAD_GRAYSCALE;
+      case "color" -> IMREAD_COLOR;
+      default -> IMREAD_ANYCOLOR;
+    };
     run(items.subList(0, Math.min(warmup, items.size())), flags);
     Result result = run(items, flags);
     Map<String, Object> json = new LinkedHashMap<>();

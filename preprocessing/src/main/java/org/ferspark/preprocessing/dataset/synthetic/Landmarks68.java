@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * {@code facial_landmarks} column: {@code x1;y1;...;x68;y68}. Shape only; nothing reads them for accuracy.
  */
 final class Landmarks68 {
-  /** Template in unit-box coordinates, 68 (x, y) pairs: jaw 0–16, brows 17–26, nose 27–35, eyes 36–47, mouth 48–67. */
+  /** Unit-box template, 68 (x, y) pairs: jaw 0–16, brows 17–26, nose 27–35, eyes 36–47, mouth 48–67. */
   private static final double[] TEMPLATE = buildTemplate();
 
   private Landmarks68() {
