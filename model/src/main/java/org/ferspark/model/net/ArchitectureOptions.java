@@ -1,0 +1,66 @@
+package org.ferspark.model.net;
+
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * What a training run may change in an {@link Architecture} without touching its layers.
+ *
+ * @param classes output classes (7, or 8 with contempt)
+ * @param inputSize side of the square grayscale input in pixels (48)
+ * @param seed weight-initialisation seed
+ * @param updater optimiser, learning rate and schedule (e.g. {@code new Adam(new MapSchedule(...))}); {@code null}
+ *     means the architecture's default
+ * @param l2 L2 penalty added to the loss (0 = none)
+ * @param weightDecay decoupled weight decay coefficient, scaled by the learning rate (0 = none)
+ * @param dropout probability of DROPPING an activation (PyTorch's meaning, not DL4J's retain probability);
+ *     {@code null} means the architecture's default, 0 means no dropout
+ */
+public record ArchitectureOptions(
+    int classes, int inputSize, long seed, IUpdater updater, double l2, double weightDecay, Double dropout) {
+
+  public ArchitectureOptions {
+    if (classes < 2) {
+      throw new IllegalArgumentException("classes must be at least 2, got " + classes);
+    }
+    if (inputSize < 16) {
+      throw new IllegalArgumentException("inputSize must be at least 16, got " + inputSize);
+    }
+    if (l2 < 0 || weightDecay < 0) {
+      throw new IllegalArgumentException("l2 and weightDecay must be >= 0, got " + l2 + " and " + weightDecay);
+    }
+    if (dropout != null && (dropout < 0 || dropout >= 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+  }
+
+  /** 48×48 input, seed 42, architecture defaults for updater and dropout, no regularisation. */
+  public static ArchitectureOptions defaults(int classes) {
+    return new ArchitectureOptions(classes, 48, 42L, null, 0, 0, null);
+  }
+
+  public ArchitectureOptions withUpdater(IUpdater newUpdater) {
+    return new ArchitectureOptions(classes, inputSize, seed, newUpdater, l2, weightDecay, dropout);
+  }
+
+  public ArchitectureOptions withDropout(double newDropout) {
+    return new ArchitectureOptions(classes, inputSize, seed, updater, l2, weightDecay, newDropout);
+  }
+
+  public ArchitectureOptions withRegularisation(double newL2, double newWeightDecay) {
+    return new ArchitectureOptions(classes, inputSize, seed, updater, newL2, newWeightDecay, dropout);
+  }
+
+  public ArchitectureOptions withSeed(long newSeed) {
+    return new ArchitectureOptions(classes, inputSize, newSeed, updater, l2, weightDecay, dropout);
+  }
+
+  /** The updater to use: the configured one, else {@code architectureDefault}. */
+  IUpdater updaterOr(IUpdater architectureDefault) {
+    return updater != null ? updater : architectureDefault;
+  }
+
+  /** The drop probability to use: the configured one, else {@code architectureDefault}. */
+  double dropoutOr(double architectureDefault) {
+    return dropout != null ? dropout : architectureDefault;
+  }
+}
