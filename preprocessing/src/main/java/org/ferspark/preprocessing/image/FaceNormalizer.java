@@ -10,8 +10,11 @@ import com.typesafe.config.ConfigException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.ferspark.preprocessing.config.FerConfig;
 
@@ -44,6 +47,7 @@ public final class FaceNormalizer {
   public static final String UNSUPPORTED_PIXEL_TYPE = MatOps.UNSUPPORTED_PIXEL_TYPE;
 
   private static final AtomicBoolean SINGLE_THREADED = new AtomicBoolean();
+  private static volatile boolean nativesLoaded;
   private static final byte[] JPEG_EOI = {(byte) 0xFF, (byte) 0xD9};
   private static final byte[] PNG_IEND = {'I', 'E', 'N', 'D'};
   private static final int TAIL_WINDOW = 32;
@@ -61,6 +65,7 @@ public final class FaceNormalizer {
       throw new IllegalArgumentException("size, maxPixels and maxFileBytes must be positive, got "
           + size + ", " + maxPixels + ", " + maxFileBytes);
     }
+    loadNatives();
     this.size = size;
     this.maxPixels = maxPixels;
     this.maxFileBytes = maxFileBytes;
@@ -80,8 +85,27 @@ public final class FaceNormalizer {
 
   /** Makes OpenCV single-threaded, once per JVM: Spark already runs one task per core. */
   public static void singleThreaded() {
+    loadNatives();
     if (SINGLE_THREADED.compareAndSet(false, true)) {
       opencv_core.setNumThreads(1);
+    }
+  }
+
+  /**
+   * Loads OpenCV's native libraries once, under one lock. JavaCPP's {@code Loader} and {@code Pointer} class
+   * initialisers deadlock when two threads (two Spark tasks) trigger them at the same moment; every entry point
+   * of this class goes through here first.
+   */
+  public static void loadNatives() {
+    if (!nativesLoaded) {
+      synchronized (FaceNormalizer.class) {
+        if (!nativesLoaded) {
+          Loader.load(opencv_core.class);
+          Loader.load(opencv_imgproc.class);
+          Loader.load(opencv_imgcodecs.class);
+          nativesLoaded = true;
+        }
+      }
     }
   }
 
