@@ -34,13 +34,13 @@ final class Manifest {
 
   private Manifest() {}
 
-  static ObjectNode build(PreprocessSettings settings, String format, List<String> labels, long inputs,
+  static ObjectNode build(PreprocessSettings settings, String input, String format, List<String> labels, long inputs,
       String inputFingerprint, Map<String, SplitCounts> splits, Map<String, Long> rejectedByReason,
       long crossSplitDuplicates) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("schemaVersion", TensorSchema.SCHEMA_VERSION);
     root.put("format", format);
-    root.put("input", settings.input());
+    root.put("input", input);
     root.put("inputs", inputs);
     root.put("inputFingerprint", inputFingerprint);
     root.put("fingerprint", fingerprint(inputFingerprint, settings.configJson()));

@@ -144,8 +144,10 @@ public final class PreprocessPipeline {
       LOG.warn("{} distinct images appear in more than one split (pixel-identical); see manifest.json", duplicates);
     }
     List<String> labels = Emotion.labelNames(settings.classes());
-    var manifest = Manifest.build(settings, plan.format(), labels, inputCount, inputFingerprint, splits, rejected,
-        duplicates);
+    Path input = new Path(settings.input());
+    String qualifiedInput = input.getFileSystem(hadoop).makeQualified(input).toString();
+    var manifest = Manifest.build(settings, qualifiedInput, plan.format(), labels, inputCount, inputFingerprint,
+        splits, rejected, duplicates);
     Path written = Manifest.write(manifest, settings.output(), hadoop);
     Map<String, Long> bySplit = new LinkedHashMap<>();
     for (String split : Splits.ALL) {
