@@ -65,6 +65,7 @@ public final class SyntheticVideo {
   public static List<List<FaceBox>> write(Path video, List<Path> faces, int frames, int side, long seed)
       throws IOException {
     FaceNormalizer.loadNatives();
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     Random random = new Random(seed);
     List<List<FaceBox>> truth = new ArrayList<>();
     int n = faces.size();

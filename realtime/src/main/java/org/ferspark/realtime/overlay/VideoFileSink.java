@@ -31,6 +31,7 @@ public final class VideoFileSink implements FrameSink {
   public boolean accept(GrabbedFrame annotated) {
     try {
       if (recorder == null) {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         recorder = new FFmpegFrameRecorder(file, annotated.bgr().cols(), annotated.bgr().rows(), 0);
         recorder.setFormat("mp4");
         recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
