@@ -53,8 +53,9 @@ public final class FaceClassifier {
    */
   public static LoadedModel load(Path file, boolean isDefault) {
     if (isDefault && !file.toFile().exists()) {
-      throw new InputError("no --model given and the default model " + file + " does not exist yet (no trained "
-          + "model is shipped): train one with the training job or pass --model FILE");
+      throw new InputError("no --model given and the configured model " + file + " (fer.realtime.model, default "
+          + "models/fer2013-default.zip) does not exist: no trained model is shipped yet; train one or pass "
+          + "--model FILE");
     }
     OneDnn.enable();
     try {

@@ -3,6 +3,7 @@ package org.ferspark.realtime.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,10 +140,11 @@ public final class RealtimeApp implements Callable<Integer> {
           "no display for a window here; use --headless --out DIR to write an annotated video instead");
     }
     RealtimeSettings s = settings();
-    boolean defaultModel = model == null && !sets.stream().anyMatch(x -> x.startsWith(RealtimeSettings.P + "model"))
-        && config == null;
-    FaceClassifier classifier = new FaceClassifier(FaceClassifier.load(s.model(), defaultModel), s.cropMargin());
-    report = run(s, classifier, input.camera, input.video, input.image, headless ? out : null);
+    // the input first: a missing camera or a bad file is reported before the model is loaded
+    try (FrameSource source = FrameSource.open(input.camera, input.video, input.image)) {
+      FaceClassifier classifier = new FaceClassifier(FaceClassifier.load(s.model(), model == null), s.cropMargin());
+      report = run(s, classifier, source, input.image != null, headless ? out : null);
+    }
     System.out.print(Latency.tableOf(report.latencyMs()));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("frames", report.frames());
@@ -163,11 +165,12 @@ public final class RealtimeApp implements Callable<Integer> {
   }
 
   /**
-   * Opens the input, runs the loop and closes everything.
+   * Runs the loop over {@code source} (closed by the caller) and closes everything it opened.
    *
+   * @param images whether the source is image files (annotated images instead of one video)
    * @param outDir headless output directory, or null for a window
    */
-  public static RunReport run(RealtimeSettings s, FaceClassifier classifier, Integer camera, File video, File image,
+  public static RunReport run(RealtimeSettings s, FaceClassifier classifier, FrameSource source, boolean images,
       File outDir) throws Exception {
     FaceNormalizer.loadNatives();
     if (s.opencvThreads() > 0) {
@@ -175,15 +178,14 @@ public final class RealtimeApp implements Callable<Integer> {
     }
     Path annotated = null;
     Path jsonlPath = null;
-    try (FrameSource source = FrameSource.open(camera, video, image);
-        FaceDetector detector = detector(s)) {
+    try (FaceDetector detector = detector(s)) {
       FramesJsonl jsonl = null;
       FrameSink sink;
       if (outDir != null) {
         Files.createDirectories(outDir.toPath());
         jsonlPath = outDir.toPath().resolve("frames.jsonl");
         jsonl = new FramesJsonl(jsonlPath, classifier.classNames());
-        if (image != null) {
+        if (images) {
           annotated = outDir.toPath().resolve("annotated");
           sink = new ImageFileSink(annotated.toFile());
         } else {
@@ -225,7 +227,13 @@ public final class RealtimeApp implements Callable<Integer> {
     }
 
     static int execute(Object command, String[] args) {
+      return execute(command, args, new PrintWriter(System.err, true));
+    }
+
+    /** Runs with usage and error messages going to {@code err}. */
+    static int execute(Object command, String[] args, PrintWriter err) {
       CommandLine cli = new CommandLine(command);
+      cli.setErr(err);
       String name = cli.getCommandName();
       cli.setExecutionExceptionHandler((e, line, parsed) -> {
         if (e instanceof FerConfig.ConfigError) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Realtime facial-expression recognition on a camera, a video file or images (local, plain java, no Spark).
+# Usage: submit-scripts/realtime.sh (--camera N | --video FILE | --image FILE|DIR) [--model FILE]
+#          [--headless --out DIR] [--min-face PX] [--detect-every N] [--smoothing ALPHA] [--max-frames N]
+#          [--detector-model FILE] [--config FILE] [--set fer.realtime.KEY=VALUE ...]
+# Without --model it uses models/fer2013-default.zip. --headless writes DIR/annotated.mp4 and DIR/frames.jsonl.
+# Env: FER_REALTIME_MEMORY (heap, default 2g); OMP_NUM_THREADS (DL4J threads; 1 = one core for the classifier).
+# Exit codes: 0 ok, 1 failed, 2 bad usage.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+fer_require_jar
+# shellcheck disable=SC2086
+exec java -Xmx"${FER_REALTIME_MEMORY:-2g}" $FER_JAVA_OPTS -Dfer.root="$FER_ROOT" -cp "$FER_JAR" \
+  org.ferspark.realtime.app.RealtimeApp "$@"
