@@ -38,13 +38,13 @@ case "$cores" in one|all|both) ;; *) echo "--cores must be one, all or both" >&2
 JAR=jobs/target/fer-spark-jobs.jar
 WORK=bench/work/realtime
 mkdir -p "$WORK"
-if [[ ! -f "$JAR" ]]; then
+if [[ ! -f "$JAR" || ! -f jobs/target/spark-classpath.txt ]]; then
   echo "building $JAR ..." >&2
   mvn -q -DskipTests -pl jobs -am package
 fi
 source submit-scripts/lib.sh
 set +u
-JAVA=(java -Xmx2g $FER_JAVA_OPTS -cp "$JAR")
+JAVA=(java -Xmx2g $FER_JAVA_OPTS -cp "$(cat jobs/target/spark-classpath.txt):$JAR")
 set -u
 
 FER2013=${FER2013:-../shared/data/fer2013}

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
+import org.ferspark.model.io.LoadedModel;
+import org.ferspark.model.net.OneDnn;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
@@ -95,6 +97,7 @@ public final class RealtimeApp implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private RunReport report;
+  private boolean oneDnn;
 
   public static void main(String[] args) {
     System.exit(Cli.execute(new RealtimeApp(), args));
@@ -142,8 +145,10 @@ public final class RealtimeApp implements Callable<Integer> {
     RealtimeSettings s = settings();
     // the input first: a missing camera or a bad file is reported before the model is loaded
     try (FrameSource source = FrameSource.open(input.camera, input.video, input.image)) {
-      FaceClassifier classifier = new FaceClassifier(FaceClassifier.load(s.model(), model == null), s.cropMargin());
-      report = run(s, classifier, source, input.image != null, headless ? out : null);
+      LoadedModel loaded = FaceClassifier.load(s.model(), model == null);
+      oneDnn = OneDnn.helpersActive(loaded.graph());
+      System.err.println("fer-realtime: " + OneDnn.describe() + " convHelpers=" + OneDnn.convHelpers(loaded.graph()));
+      report = run(s, new FaceClassifier(loaded, s.cropMargin()), source, input.image != null, headless ? out : null);
     }
     System.out.print(Latency.tableOf(report.latencyMs()));
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -153,6 +158,7 @@ public final class RealtimeApp implements Callable<Integer> {
     summary.put("seconds", Math.round(report.seconds() * 1000) / 1000.0);
     summary.put("framesPerSecond", Math.round(report.framesPerSecond() * 10) / 10.0);
     summary.put("latencyMs", report.latencyMs());
+    summary.put("oneDnnConvHelpers", oneDnn);
     if (report.annotated() != null) {
       summary.put("annotated", report.annotated().toString());
       summary.put("framesJsonl", report.framesJsonl().toString());

@@ -58,7 +58,11 @@ public final class HaarFaceDetector implements FaceDetector {
     if (!Files.isRegularFile(file)) {
       throw new InputError("cascade file " + file + " does not exist");
     }
-    this.cascade = new CascadeClassifier(file.toString());
+    try {
+      this.cascade = new CascadeClassifier(file.toString());
+    } catch (RuntimeException e) {
+      throw new InputError("cascade file " + file + " is not an OpenCV cascade: " + e.getMessage());
+    }
     if (cascade.empty()) {
       cascade.close();
       throw new InputError("cascade file " + file + " is not an OpenCV cascade");
