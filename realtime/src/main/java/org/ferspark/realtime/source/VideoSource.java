@@ -1,6 +1,9 @@
 package org.ferspark.realtime.source;
 
 import java.io.File;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -42,8 +45,7 @@ public final class VideoSource implements FrameSource {
       grabber.start();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       release(grabber);
-      throw new InputError("cannot open video " + file + ": FFmpeg cannot read it as a video (" + e.getMessage()
-          + ")");
+      throw new InputError("cannot open video " + file + ": FFmpeg cannot read it as a video (" + reason(e) + ")");
     }
     if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
       release(grabber);
@@ -76,6 +78,26 @@ public final class VideoSource implements FrameSource {
   public void close() {
     release(grabber);
     converter.close();
+  }
+
+  /** FFmpeg's text for the error code in a JavaCV message ("... error -1094995529: ..."), else the message. */
+  static String reason(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    Matcher m = Pattern.compile("error (-\\d+)").matcher(message);
+    if (m.find()) {
+      try (BytePointer text = new BytePointer(256)) {
+        if (avutil.av_strerror(Integer.parseInt(m.group(1)), text, 256) == 0) {
+          byte[] bytes = new byte[256];
+          text.get(bytes);
+          int end = 0;
+          while (end < bytes.length && bytes[end] != 0) {
+            end++;
+          }
+          return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return message;
   }
 
   /** FFmpeg's own log only for errors: its warnings would interleave with the app's output. */

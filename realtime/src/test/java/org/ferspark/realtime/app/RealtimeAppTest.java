@@ -2,8 +2,10 @@ package org.ferspark.realtime.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +40,25 @@ class RealtimeAppTest {
     Path images = Path.of(System.getProperty("fer.repo.root", ".."), "data/sample/test/happy");
     assertThat(run("--image", images.toString(), "--headless", "--out", dir.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("no --model given").contains("fer2013-default.zip").contains("--model FILE");
+  }
+
+  @Test
+  void imageDirectoryWritesOneAnnotatedPngPerReadableImage() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("in"));
+    File[] faces = Path.of(System.getProperty("fer.repo.root", ".."), "data/sample/test/happy").toFile().listFiles();
+    Files.copy(faces[0].toPath(), images.resolve("a.jpg"));
+    Files.copy(faces[1].toPath(), images.resolve("b.jpg"));
+    Files.writeString(images.resolve("c.jpg"), "not an image");
+    Path out = dir.resolve("out");
+    RealtimeApp app = new RealtimeApp();
+    int code = RealtimeApp.Cli.execute(app, new String[] {"--image", images.toString(), "--model",
+        TinyModel.save(dir).toString(), "--headless", "--out", out.toString(), "--min-face", "24"},
+        new PrintWriter(err, true));
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.resolve("annotated").toFile().list()).containsExactlyInAnyOrder("a.png", "b.png");
+    assertThat(out.resolve("frames.jsonl")).exists();
+    assertThat(app.report().frames()).isEqualTo(2);
+    assertThat(app.report().skippedImages()).isEqualTo(1);
   }
 
   @Test

@@ -36,7 +36,7 @@ class SourceErrorsTest {
     assertThatThrownBy(() -> VideoSource.open(fake.toFile()))
         .isInstanceOf(InputError.class)
         .hasMessageContaining("cannot open video " + fake)
-        .hasMessageContaining("FFmpeg cannot read it as a video");
+        .hasMessageContaining("FFmpeg cannot read it as a video (Invalid data found when processing input)");
   }
 
   @Test
