@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Realtime benchmark (issue 4): frames/s, per-frame and per-stage p50/p95 latency, and detection recall of the
 # realtime app on generated 640x480 videos (FER2013 test faces upscaled and composited at known, slightly moving
-# boxes), with 1 face and with 3 faces, on one core (taskset -c 0, OMP_NUM_THREADS=1) and on all cores.
+# boxes), with 1 face and with 3 faces, in three modes: "one" = one core (taskset -c 0, OMP_NUM_THREADS=1, one
+# thread); "all" = all cores, one loop thread, DL4J with OMP_NUM_THREADS=nproc; "pipe" = all cores, --pipeline
+# (detection thread + classification thread, OMP_NUM_THREADS=1).
 #
-#   bench/realtime.sh [--frames N] [--side PX] [--model FILE] [--only 1|3] [--cores one|all|both] [-- APP ARGS...]
+#   bench/realtime.sh [--frames N] [--side PX] [--model FILE] [--only 1|3] [--modes "one all pipe"] [-- APP ARGS...]
 #
 # --model defaults to models/fer2013-default.zip, else an untrained paper-cnn saved to bench/work (inference cost
 # does not depend on the weights). Arguments after -- go to the app (e.g. --detect-every 1 --min-face 96).
@@ -12,13 +14,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 frames=300
 side=160
 model=""
 only="1 3"
-cores=both
+modes="one all pipe"
 app_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -26,14 +28,14 @@ while [[ $# -gt 0 ]]; do
     --side) side=${2:?}; shift 2 ;;
     --model) model=${2:?}; shift 2 ;;
     --only) only=${2:?}; shift 2 ;;
-    --cores) cores=${2:?}; shift 2 ;;
+    --modes) modes=${2:?}; shift 2 ;;
     --) shift; app_args=("$@"); break ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
 done
 [[ "$frames" =~ ^[0-9]+$ && "$side" =~ ^[0-9]+$ ]] || { echo "--frames and --side must be integers" >&2; usage; }
-case "$cores" in one|all|both) ;; *) echo "--cores must be one, all or both" >&2; usage ;; esac
+for m in $modes; do case "$m" in one|all|pipe) ;; *) echo "--modes takes one, all, pipe" >&2; usage ;; esac; done
 
 JAR=jobs/target/fer-spark-jobs.jar
 WORK=bench/work/realtime
@@ -88,17 +90,18 @@ for n in $only; do
   if [[ ! -f "$video" || ! -f "$video.boxes.jsonl" || $(wc -l < "$video.boxes.jsonl") -ne $frames ]]; then
     "${JAVA[@]}" org.ferspark.realtime.bench.SyntheticVideo "$video" "$frames" "$side" "$n" "${faces[@]:0:$n}" >&2
   fi
-  for c in one all; do
-    [[ "$cores" == both || "$cores" == "$c" ]] || continue
+  for c in $modes; do
     out="$WORK/out-faces$n-$c"
     rm -rf "$out"
-    if [[ $c == one ]]; then
-      run=(env OMP_NUM_THREADS=1 taskset -c 0 "${JAVA[@]}")
-    else
-      run=(env OMP_NUM_THREADS="$(nproc)" "${JAVA[@]}")
-    fi
+    extra=()
+    case $c in
+      one) run=(env OMP_NUM_THREADS=1 taskset -c 0 "${JAVA[@]}") ;;
+      all) run=(env OMP_NUM_THREADS="$(nproc)" "${JAVA[@]}") ;;
+      pipe) run=(env OMP_NUM_THREADS=1 "${JAVA[@]}"); extra=(--pipeline) ;;
+    esac
     "${run[@]}" -Dfer.root="$PWD" org.ferspark.realtime.app.RealtimeApp --video "$video" --model "$model" \
-      --headless --out "$out" "${app_args[@]}" > "$out.log" 2>&1 || { echo "run failed, see $out.log" >&2; exit 1; }
+      --headless --out "$out" "${extra[@]}" "${app_args[@]}" > "$out.log" 2>&1 \
+      || { echo "run failed, see $out.log" >&2; exit 1; }
     summary=$(grep '^fer-realtime: {' "$out.log" | sed 's/^fer-realtime: //')
     read -r rec fp < <(recall "$video" "$out/frames.jsonl")
     python3 - "$summary" "$n" "$c" "$rec" "$fp" <<'PY'

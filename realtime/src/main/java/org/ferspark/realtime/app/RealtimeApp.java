@@ -83,6 +83,9 @@ public final class RealtimeApp implements Callable<Integer> {
   @Option(names = "--max-frames", paramLabel = "N", description = "Stop after N frames (0 = no limit).")
   Long maxFrames;
 
+  @Option(names = "--pipeline", description = "Detect on a second thread while classifying (for 2+ cores).")
+  boolean pipeline;
+
   @Option(names = "--detector-model", paramLabel = "FILE",
       description = "Use the OpenCV DNN (SSD) face detector with this model instead of the Haar cascade.")
   File detectorModel;
@@ -125,6 +128,9 @@ public final class RealtimeApp implements Callable<Integer> {
     }
     if (maxFrames != null) {
       flags.put(p + "max-frames", maxFrames);
+    }
+    if (pipeline) {
+      flags.put(p + "pipeline", true);
     }
     if (detectorModel != null) {
       flags.put(p + "detector.kind", "dnn");
@@ -208,7 +214,7 @@ public final class RealtimeApp implements Callable<Integer> {
             new FaceFinder(detector, s.detectEvery(), s.roiExpand(), s.roiMinScale(), s.roiMaxScale()),
             new IouTracker(s.trackerMinIou(), s.trackerMaxMissed()), new EmaSmoother(s.smoothing()), classifier,
             closingSink, closingJsonl, s.maxFrames());
-        r = loop.run();
+        r = loop.run(s.pipeline());
       }
       return new RunReport(r.frames(), r.faces(), r.framesWithFaces(), r.fullDetections(), r.seconds(),
           r.seconds() > 0 ? r.frames() / r.seconds() : 0, r.latency().summary(), annotated, jsonlPath,

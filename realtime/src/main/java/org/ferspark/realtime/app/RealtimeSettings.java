@@ -30,6 +30,7 @@ public record RealtimeSettings(
     double smoothing,
     double cropMargin,
     long maxFrames,
+    boolean pipeline,
     int opencvThreads,
     int videoBitrate,
     double videoFrameRate) {
@@ -67,6 +68,7 @@ public record RealtimeSettings(
           between(c.getDouble(P + "smoothing"), 0.01, 1, "smoothing"),
           between(c.getDouble(P + "crop-margin"), 0, 1, "crop-margin"),
           Math.max(0, c.getLong(P + "max-frames")),
+          c.getBoolean(P + "pipeline"),
           atLeast(c.getInt(P + "opencv-threads"), 0, "opencv-threads"),
           atLeast(c.getInt(P + "video.bitrate"), 10_000, "video.bitrate"),
           between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"));

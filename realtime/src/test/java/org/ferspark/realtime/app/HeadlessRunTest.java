@@ -27,7 +27,8 @@ import org.ferspark.realtime.bench.SyntheticVideo;
 import org.ferspark.realtime.detect.HaarFaceDetector;
 import org.ferspark.realtime.track.IouTracker;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -90,12 +91,15 @@ class HeadlessRunTest {
     return Path.of(System.getProperty("fer.repo.root", "..")).toAbsolutePath().normalize();
   }
 
-  @Test
-  void writesAnnotatedVideoAndJsonLinesThatAgreeWithTheKnownBoxesAndTheOfflineClassifier() throws Exception {
-    Path out = dir.resolve("out");
+  @ParameterizedTest(name = "pipeline={0}")
+  @ValueSource(booleans = {false, true})
+  void writesAnnotatedVideoAndJsonLinesThatAgreeWithTheKnownBoxesAndTheOfflineClassifier(boolean pipeline)
+      throws Exception {
+    Path out = dir.resolve("out-" + pipeline);
     int code = RealtimeApp.Cli.execute(new RealtimeApp(), new String[] {"--video", video.toString(),
         "--model", model.toString(), "--headless", "--out", out.toString(), "--detect-every", "4",
-        "--smoothing", "0.5", "--set", "fer.realtime.crop-margin=" + MARGIN});
+        "--smoothing", "0.5", "--set", "fer.realtime.crop-margin=" + MARGIN, "--set",
+        "fer.realtime.pipeline=" + pipeline});
     assertThat(code).isZero();
 
     assertThat(out.resolve("annotated.mp4")).isNotEmptyFile();
