@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +37,13 @@ class WindowModeTest {
     assumeTrue(display != null || xvfb, "no DISPLAY and no Xvfb: window mode not testable here");
     Process server = null;
     if (display == null || display.isBlank()) {
-      display = ":" + (90 + (ProcessHandle.current().pid() % 9));
-      server = new ProcessBuilder("Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("xvfb.log").toFile()).start();
-      waitFor(Path.of("/tmp/.X11-unix/X" + display.substring(1)), 10_000);
+      // -displayfd: Xvfb picks a free display number and prints it once it accepts connections
+      server = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp")
+          .redirectError(dir.resolve("xvfb.log").toFile()).start();
+      String number = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+          .readLine();
+      assertThat(number).as("Xvfb display number; log: %s", dir.resolve("xvfb.log")).isNotBlank();
+      display = ":" + number.strip();
     }
     Process app = null;
     try {
@@ -113,15 +115,5 @@ class WindowModeTest {
       }
     }
     return false;
-  }
-
-  private static void waitFor(Path file, long millis) throws InterruptedException, IOException {
-    long end = System.currentTimeMillis() + millis;
-    while (!Files.exists(file)) {
-      if (System.currentTimeMillis() > end) {
-        throw new IOException("Xvfb did not create " + file + " in " + millis + " ms");
-      }
-      Thread.sleep(50);
-    }
   }
 }
