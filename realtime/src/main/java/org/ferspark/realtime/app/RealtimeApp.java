@@ -1,0 +1,266 @@
+package org.ferspark.realtime.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.opencv.global.opencv_core;
+import org.ferspark.model.io.LoadedModel;
+import org.ferspark.model.net.OneDnn;
+import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.ferspark.realtime.detect.DnnFaceDetector;
+import org.ferspark.realtime.detect.FaceDetector;
+import org.ferspark.realtime.detect.FaceFinder;
+import org.ferspark.realtime.detect.HaarFaceDetector;
+import org.ferspark.realtime.overlay.CanvasSink;
+import org.ferspark.realtime.overlay.FrameSink;
+import org.ferspark.realtime.overlay.ImageFileSink;
+import org.ferspark.realtime.overlay.VideoFileSink;
+import org.ferspark.realtime.source.FrameSource;
+import org.ferspark.realtime.track.EmaSmoother;
+import org.ferspark.realtime.track.IouTracker;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Realtime facial-expression recognition on a camera, a video file or images: a box, label, probability and
+ * confidence bar per face, in a window or ({@code --headless}) written to {@code DIR/annotated.mp4} and
+ * {@code DIR/frames.jsonl}. Runs locally with plain {@code java}, no Spark.
+ *
+ * <p>Needs a model file ({@code --model}, default {@code models/fer2013-default.zip} once one is shipped) and the
+ * shaded jar ({@code mvn -DskipTests package}). Run: {@code submit-scripts/realtime.sh --video clip.mp4 --model
+ * m.zip --headless --out out/rt}. Exit codes: 0 ok, 1 failed (one clear message), 2 bad usage.
+ */
+@Command(name = "fer-realtime", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Detect faces, classify their expression and show or record the annotated frames.")
+public final class RealtimeApp implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final class Input {
+    @Option(names = "--camera", paramLabel = "N", description = "Camera number (0 = the first camera).")
+    Integer camera;
+
+    @Option(names = "--video", paramLabel = "FILE", description = "Video file (anything FFmpeg reads).")
+    File video;
+
+    @Option(names = "--image", paramLabel = "PATH", description = "Image file, or a directory of images.")
+    File image;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: fer.realtime.model).")
+  File model;
+
+  @Option(names = "--headless", description = "No window: write DIR/annotated.mp4 and DIR/frames.jsonl.")
+  boolean headless;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory for --headless.")
+  File out;
+
+  @Option(names = "--min-face", paramLabel = "PX", description = "Smallest face side to detect, in pixels.")
+  Integer minFace;
+
+  @Option(names = "--detect-every", paramLabel = "N", description = "Full-frame detection every N frames.")
+  Integer detectEvery;
+
+  @Option(names = "--smoothing", paramLabel = "ALPHA", description = "EMA weight of the newest frame (1 = off).")
+  Double smoothing;
+
+  @Option(names = "--max-frames", paramLabel = "N", description = "Stop after N frames (0 = no limit).")
+  Long maxFrames;
+
+  @Option(names = "--pipeline", description = "Detect on a second thread while classifying (for 2+ cores).")
+  boolean pipeline;
+
+  @Option(names = "--detector-model", paramLabel = "FILE",
+      description = "Use the OpenCV DNN (SSD) face detector with this model instead of the Haar cascade.")
+  File detectorModel;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
+  File config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private RunReport report;
+  private boolean oneDnn;
+
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new RealtimeApp(), args));
+  }
+
+  /** The report of the last {@link #call()}, for tests. */
+  RunReport report() {
+    return report;
+  }
+
+  RealtimeSettings settings() {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    String p = RealtimeSettings.P;
+    if (model != null) {
+      flags.put(p + "model", model.getPath());
+    }
+    if (minFace != null) {
+      flags.put(p + "detector.min-face", minFace);
+    }
+    if (detectEvery != null) {
+      flags.put(p + "detect-every", detectEvery);
+    }
+    if (smoothing != null) {
+      flags.put(p + "smoothing", smoothing);
+    }
+    if (maxFrames != null) {
+      flags.put(p + "max-frames", maxFrames);
+    }
+    if (pipeline) {
+      flags.put(p + "pipeline", true);
+    }
+    if (detectorModel != null) {
+      flags.put(p + "detector.kind", "dnn");
+      flags.put(p + "detector.model", detectorModel.getPath());
+    }
+    return RealtimeSettings.from(FerConfig.load(config, sets, flags), RealtimeSettings.root());
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (headless && out == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--headless needs --out DIR");
+    }
+    if (!headless && GraphicsEnvironment.isHeadless()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "no display for a window here; use --headless --out DIR to write an annotated video instead");
+    }
+    RealtimeSettings s = settings();
+    // the input first: a missing camera or a bad file is reported before the model is loaded
+    try (FrameSource source = FrameSource.open(input.camera, input.video, input.image)) {
+      LoadedModel loaded = FaceClassifier.load(s.model(), model == null);
+      oneDnn = OneDnn.helpersActive(loaded.graph());
+      System.err.println("fer-realtime: " + OneDnn.describe() + " convHelpers=" + OneDnn.convHelpers(loaded.graph()));
+      report = run(s, new FaceClassifier(loaded, s.cropMargin()), source, input.image != null, headless ? out : null);
+    }
+    System.out.print(Latency.tableOf(report.latencyMs()));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("frames", report.frames());
+    summary.put("faces", report.faces());
+    summary.put("framesWithFaces", report.framesWithFaces());
+    summary.put("seconds", Math.round(report.seconds() * 1000) / 1000.0);
+    summary.put("framesPerSecond", Math.round(report.framesPerSecond() * 10) / 10.0);
+    summary.put("latencyMs", report.latencyMs());
+    summary.put("oneDnnConvHelpers", oneDnn);
+    if (report.annotated() != null) {
+      summary.put("annotated", report.annotated().toString());
+      summary.put("framesJsonl", report.framesJsonl().toString());
+    }
+    if (report.skippedImages() > 0) {
+      summary.put("skippedImages", report.skippedImages());
+    }
+    System.out.println("fer-realtime: " + JSON.writeValueAsString(summary));
+    return Cli.OK;
+  }
+
+  /**
+   * Runs the loop over {@code source} (closed by the caller) and closes everything it opened.
+   *
+   * @param images whether the source is image files (annotated images instead of one video)
+   * @param outDir headless output directory, or null for a window
+   */
+  public static RunReport run(RealtimeSettings s, FaceClassifier classifier, FrameSource source, boolean images,
+      File outDir) throws Exception {
+    FaceNormalizer.loadNatives();
+    if (s.opencvThreads() > 0) {
+      opencv_core.setNumThreads(s.opencvThreads());
+    }
+    Path annotated = null;
+    Path jsonlPath = null;
+    try (FaceDetector detector = detector(s)) {
+      FramesJsonl jsonl = null;
+      FrameSink sink;
+      if (outDir != null) {
+        Files.createDirectories(outDir.toPath());
+        jsonlPath = outDir.toPath().resolve("frames.jsonl");
+        jsonl = new FramesJsonl(jsonlPath, classifier.classNames());
+        if (images) {
+          annotated = outDir.toPath().resolve("annotated");
+          sink = new ImageFileSink(annotated.toFile());
+        } else {
+          annotated = outDir.toPath().resolve("annotated.mp4");
+          double fps = s.videoFrameRate() > 0 ? s.videoFrameRate() : source.frameRate();
+          sink = new VideoFileSink(annotated.toFile(), fps, s.videoBitrate());
+        }
+      } else {
+        sink = new CanvasSink("fer-spark realtime");
+      }
+      RealtimeLoop.Result r;
+      try (FrameSink closingSink = sink; FramesJsonl closingJsonl = jsonl) {
+        RealtimeLoop loop = new RealtimeLoop(source,
+            new FaceFinder(detector, s.detectEvery(), s.roiExpand(), s.roiMinScale(), s.roiMaxScale()),
+            new IouTracker(s.trackerMinIou(), s.trackerMaxMissed()), new EmaSmoother(s.smoothing()), classifier,
+            closingSink, closingJsonl, s.maxFrames());
+        r = loop.run(s.pipeline());
+      }
+      return new RunReport(r.frames(), r.faces(), r.framesWithFaces(), r.fullDetections(), r.seconds(),
+          r.seconds() > 0 ? r.frames() / r.seconds() : 0, r.latency().summary(), annotated, jsonlPath,
+          source.skipped());
+    }
+  }
+
+  static FaceDetector detector(RealtimeSettings s) {
+    if (s.detectorKind().equals("dnn")) {
+      return new DnnFaceDetector(s.dnnModel(), s.dnnConfig(), s.dnnInputSize(), s.dnnConfidence(), s.minFace());
+    }
+    return new HaarFaceDetector(s.cascade(), s.scaleFactor(), s.minNeighbours(), s.minFace());
+  }
+
+  /** The project's exit codes for a picocli command, without depending on the jobs module. */
+  static final class Cli {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    static int execute(Object command, String[] args) {
+      return execute(command, args, new PrintWriter(System.err, true));
+    }
+
+    /** Runs with usage and error messages going to {@code err}. */
+    static int execute(Object command, String[] args, PrintWriter err) {
+      CommandLine cli = new CommandLine(command);
+      cli.setErr(err);
+      String name = cli.getCommandName();
+      cli.setExecutionExceptionHandler((e, line, parsed) -> {
+        if (e instanceof FerConfig.ConfigError) {
+          line.getErr().println(name + ": configuration error: " + e.getMessage());
+          return USAGE;
+        }
+        if (e instanceof InputError) {
+          line.getErr().println(name + ": error: " + e.getMessage());
+          return FAILED;
+        }
+        line.getErr().println(name + ": failed: " + e);
+        e.printStackTrace(line.getErr());
+        return FAILED;
+      });
+      return cli.execute(args);
+    }
+  }
+}

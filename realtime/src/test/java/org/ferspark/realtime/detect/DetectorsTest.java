@@ -1,0 +1,78 @@
+package org.ferspark.realtime.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.image.FaceBox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectorsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void haarLoadsTheCascadeFromTheOpenCvJarAndFindsNothingOnABlankFrame() {
+    try (HaarFaceDetector haar = new HaarFaceDetector(null, 1.2, 3, 48);
+        Mat blank = new Mat(240, 320, CV_8UC3, new Scalar(128, 128, 128, 0))) {
+      assertThat(haar.detect(blank)).isEmpty();
+      assertThat(haar.detect(blank, new FaceBox(300, 200, 100, 100), 0, 0)).as("region mostly outside").isEmpty();
+    }
+  }
+
+  @Test
+  void haarRejectsAFileThatIsNotACascade() throws IOException {
+    Path bad = Files.writeString(dir.resolve("bad.xml"), "<opencv_storage></opencv_storage>");
+    assertThatThrownBy(() -> new HaarFaceDetector(bad, 1.1, 3, 48)).isInstanceOf(InputError.class)
+        .hasMessageContaining("is not an OpenCV cascade");
+  }
+
+  @Test
+  void dnnDetectorNamesAMissingOrUnreadableModel() throws IOException {
+    assertThatThrownBy(() -> new DnnFaceDetector(dir.resolve("none.onnx"), null, 300, 0.5, 48))
+        .isInstanceOf(InputError.class).hasMessageContaining("none.onnx does not exist");
+    Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a network");
+    assertThatThrownBy(() -> new DnnFaceDetector(junk, null, 300, 0.5, 48))
+        .isInstanceOf(InputError.class).hasMessageContaining("junk.onnx");
+  }
+
+  @Test
+  void finderSearchesOnlyAroundTrackedFacesBetweenFullDetections() {
+    RecordingDetector spy = new RecordingDetector();
+    FaceFinder finder = new FaceFinder(spy, 3, 0.5, 0.75, 1.33);
+    try (Mat frame = new Mat(480, 640, CV_8UC3)) {
+      finder.find(frame, 0, List.of(new FaceBox(100, 100, 80, 80)));
+      assertThat(spy.regions).containsExactly((FaceBox) null);
+      spy.regions.clear();
+      finder.find(frame, 1, List.of(new FaceBox(100, 100, 80, 80), new FaceBox(400, 100, 100, 100)));
+      assertThat(spy.regions).containsExactly(new FaceBox(60, 60, 160, 160), new FaceBox(350, 50, 200, 200));
+      assertThat(spy.sizes).containsExactly(new int[] {60, 107}, new int[] {75, 133});
+    }
+  }
+
+  private static final class RecordingDetector implements FaceDetector {
+    final List<FaceBox> regions = new java.util.ArrayList<>();
+    final List<int[]> sizes = new java.util.ArrayList<>();
+
+    @Override
+    public List<FaceBox> detect(Mat bgr, FaceBox region, int minSize, int maxSize) {
+      regions.add(region);
+      if (region != null) {
+        sizes.add(new int[] {minSize, maxSize});
+      }
+      return List.of();
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+}
