@@ -12,4 +12,7 @@ mvn -q -B -DskipTests package
 echo "== preprocess data/sample -> $OUT/preprocessed"
 submit-scripts/preprocess.sh --input "$ROOT/data/sample" --output "$OUT/preprocessed" --augment-copies 2 --overwrite
 
-echo "== done: manifest at $OUT/preprocessed/manifest.json"
+echo "== train vgg-bn for 3 epochs on $OUT/preprocessed -> $OUT/model (Spark local mode, parameter averaging)"
+submit-scripts/train.sh --data "$OUT/preprocessed" --out "$OUT/model" --arch vgg-bn --epochs 3 --batch 32 --overwrite
+
+echo "== done: manifest at $OUT/preprocessed/manifest.json, model at $OUT/model/model.zip"

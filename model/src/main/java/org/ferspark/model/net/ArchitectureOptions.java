@@ -1,6 +1,8 @@
 package org.ferspark.model.net;
 
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * What a training run may change in an {@link Architecture} without touching its layers.
@@ -14,9 +16,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param weightDecay decoupled weight decay coefficient, scaled by the learning rate (0 = none)
  * @param dropout probability of DROPPING an activation (PyTorch's meaning, not DL4J's retain probability);
  *     {@code null} means the architecture's default, 0 means no dropout
+ * @param loss the output layer's loss on top of its softmax (class-weighted cross-entropy, focal loss, ...);
+ *     {@code null} means plain multi-class cross-entropy
  */
 public record ArchitectureOptions(
-    int classes, int inputSize, long seed, IUpdater updater, double l2, double weightDecay, Double dropout) {
+    int classes, int inputSize, long seed, IUpdater updater, double l2, double weightDecay, Double dropout,
+    ILossFunction loss) {
 
   public ArchitectureOptions {
     if (classes < 2) {
@@ -33,25 +38,44 @@ public record ArchitectureOptions(
     }
   }
 
+  /** Options with the default loss (multi-class cross-entropy). */
+  public ArchitectureOptions(int classes, int inputSize, long seed, IUpdater updater, double l2, double weightDecay,
+      Double dropout) {
+    this(classes, inputSize, seed, updater, l2, weightDecay, dropout, null);
+  }
+
   /** 48×48 input, seed 42, architecture defaults for updater and dropout, no regularisation. */
   public static ArchitectureOptions defaults(int classes) {
-    return new ArchitectureOptions(classes, 48, 42L, null, 0, 0, null);
+    return new ArchitectureOptions(classes, 48, 42L, null, 0, 0, null, null);
   }
 
   public ArchitectureOptions withUpdater(IUpdater newUpdater) {
-    return new ArchitectureOptions(classes, inputSize, seed, newUpdater, l2, weightDecay, dropout);
+    return new ArchitectureOptions(classes, inputSize, seed, newUpdater, l2, weightDecay, dropout, loss);
   }
 
-  public ArchitectureOptions withDropout(double newDropout) {
-    return new ArchitectureOptions(classes, inputSize, seed, updater, l2, weightDecay, newDropout);
+  public ArchitectureOptions withDropout(Double newDropout) {
+    return new ArchitectureOptions(classes, inputSize, seed, updater, l2, weightDecay, newDropout, loss);
   }
 
   public ArchitectureOptions withRegularisation(double newL2, double newWeightDecay) {
-    return new ArchitectureOptions(classes, inputSize, seed, updater, newL2, newWeightDecay, dropout);
+    return new ArchitectureOptions(classes, inputSize, seed, updater, newL2, newWeightDecay, dropout, loss);
   }
 
   public ArchitectureOptions withSeed(long newSeed) {
-    return new ArchitectureOptions(classes, inputSize, newSeed, updater, l2, weightDecay, dropout);
+    return new ArchitectureOptions(classes, inputSize, newSeed, updater, l2, weightDecay, dropout, loss);
+  }
+
+  public ArchitectureOptions withInputSize(int newInputSize) {
+    return new ArchitectureOptions(classes, newInputSize, seed, updater, l2, weightDecay, dropout, loss);
+  }
+
+  public ArchitectureOptions withLoss(ILossFunction newLoss) {
+    return new ArchitectureOptions(classes, inputSize, seed, updater, l2, weightDecay, dropout, newLoss);
+  }
+
+  /** The output layer's loss: the configured one, else plain multi-class cross-entropy. */
+  ILossFunction lossOrCrossEntropy() {
+    return loss != null ? loss : new LossMCXENT();
   }
 
   /** The updater to use: the configured one, else {@code architectureDefault}. */

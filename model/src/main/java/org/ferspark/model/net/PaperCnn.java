@@ -14,14 +14,13 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * The paper's CNN, exactly its Table 3: 48×48×1 → Conv 128 3×3 same ReLU → MaxPool 2×2 → Conv 256 3×3 same ReLU →
  * MaxPool 2×2 → Conv 512 3×3 same ReLU → Flatten (12·12·512 = 73,728) → Dense 128 ReLU → Dense 7 softmax.
  *
  * <p>10,914,823 parameters at 48×48 and 7 classes, 9.4 M of them in the first dense layer. Default updater Adam 1e-3,
- * Xavier init, multi-class cross-entropy. Table 3 has no dropout; when {@link ArchitectureOptions#dropout()} asks for
+ * Xavier init, multi-class cross-entropy (or {@link ArchitectureOptions#loss()}). Table 3 has no dropout; when {@link ArchitectureOptions#dropout()} asks for
  * it, it is applied to the inputs of both dense layers.
  */
 public final class PaperCnn implements Architecture {
@@ -49,7 +48,7 @@ public final class PaperCnn implements Architecture {
         .addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(flatSide, flatSide, 512)),
             "conv3");
     DenseLayer.Builder dense = new DenseLayer.Builder().nOut(128).activation(Activation.RELU);
-    OutputLayer.Builder out = new OutputLayer.Builder(LossFunction.MCXENT)
+    OutputLayer.Builder out = new OutputLayer.Builder(o.lossOrCrossEntropy())
         .nOut(o.classes()).activation(Activation.SOFTMAX);
     if (drop > 0) {
       dense.dropOut(new Dropout(1 - drop));

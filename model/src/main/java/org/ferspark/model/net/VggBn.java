@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * A compact VGG-style net with batch norm, the measured accuracy-per-CPU-hour anchor
@@ -70,7 +69,7 @@ public final class VggBn implements Architecture {
       g.addLayer("dropout", new DropoutLayer.Builder().dropOut(new Dropout(1 - drop)).build(), last);
       last = "dropout";
     }
-    return g.addLayer(GraphBase.OUTPUT, new OutputLayer.Builder(LossFunction.MCXENT)
+    return g.addLayer(GraphBase.OUTPUT, new OutputLayer.Builder(o.lossOrCrossEntropy())
             .nOut(o.classes()).activation(Activation.SOFTMAX).build(), last)
         .setOutputs(GraphBase.OUTPUT)
         .build();

@@ -1,0 +1,197 @@
+package org.ferspark.jobs.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.ferspark.model.train.Batches;
+import org.ferspark.model.train.EpochOrder;
+import org.ferspark.model.train.EpochTrainer;
+import org.ferspark.model.train.TrainSettings;
+import org.ferspark.model.train.TrainStats;
+import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.image.AugmentParams;
+import org.ferspark.preprocessing.image.Augmenter;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+
+/**
+ * Fits an epoch on Spark executors with DL4J's {@link SparkComputationGraph}: the training split is read once from
+ * Parquet and cached as {@code (label, pixels)} rows; every epoch turns each partition into {@code DataSet}
+ * minibatches of {@code batch-size-per-worker} on the executors (seeded shuffle, oversampling and online
+ * augmentation per epoch and partition), and the training master averages (or shares) the updates into the
+ * driver's network, in place.
+ *
+ * <p>{@code RDDTrainingApproach.Direct}: the minibatches differ every epoch (shuffle, augmentation), so Export would
+ * write the whole epoch to disk each time, and Export fails outside local mode unless the default file system is
+ * shared (stack notes §3). Direct fits from the in-memory RDD.
+ */
+public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
+  private final JavaSparkContext jsc;
+  private final Dataset<Row> rows;
+  private final TrainSettings settings;
+  private final int classes;
+  private final double[] repeat;
+  private final TrainingMaster<?, ?> master;
+
+  /**
+   * @param trainCounts training images per class (oversampling factors)
+   * @throws FerConfig.ConfigError if Kryo is on without ND4J's registrator, or gradient sharing on one host
+   */
+  public SparkEpochTrainer(SparkSession spark, String data, TrainSettings settings, int classes, long[] trainCounts) {
+    this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    checkSerializer(jsc.getConf());
+    this.settings = settings;
+    this.classes = classes;
+    this.repeat = "oversample".equals(settings.balance()) ? EpochOrder.repeatFactors(trainCounts) : null;
+    this.master = trainingMaster(settings, jsc.getConf());
+    this.rows = spark.read().parquet(data + "/tensors").filter(col("split").equalTo("train"))
+        .select("label", "pixels").persist(StorageLevel.MEMORY_ONLY());
+  }
+
+  @Override
+  public TrainStats fitEpoch(ComputationGraph net, int epoch) {
+    long t0 = System.nanoTime();
+    LongAccumulator images = jsc.sc().longAccumulator("fer-train images, epoch " + epoch);
+    JavaRDD<DataSet> batches = rows.javaRDD().mapPartitionsWithIndex(new ToBatches(settings.imageSize(), classes,
+        settings.spark().batchSizePerWorker(), settings.labelSmoothing(),
+        settings.onlineAugmentation() ? settings.augment() : null, repeat, settings.seed(), epoch, images), false);
+    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
+    ComputationGraph fitted = sparkNet.fit(batches);
+    if (fitted != net) {
+      net.setParams(fitted.params());
+      net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
+    }
+    return new TrainStats(images.value(), sparkNet.getScore(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  @Override
+  public String mode() {
+    return "spark-" + settings.spark().trainingMaster();
+  }
+
+  @Override
+  public void close() {
+    rows.unpersist();
+  }
+
+  static void checkSerializer(SparkConf conf) {
+    String serializer = conf.get("spark.serializer", "");
+    String registrator = conf.get("spark.kryo.registrator", "");
+    if (serializer.contains("Kryo") && !registrator.contains("org.nd4j.kryo.Nd4jRegistrator")) {
+      throw new FerConfig.ConfigError("spark.serializer is Kryo but spark.kryo.registrator is '" + registrator
+          + "': ND4J arrays need --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator (train.sh passes it)");
+    }
+  }
+
+  static TrainingMaster<?, ?> trainingMaster(TrainSettings s, SparkConf conf) {
+    TrainSettings.Spark sp = s.spark();
+    if ("shared-gradients".equals(sp.trainingMaster())) {
+      String sparkMaster = conf.get("spark.master", "");
+      if (sparkMaster.startsWith("local")) {
+        throw new FerConfig.ConfigError("fer.train.spark.training-master = shared-gradients needs executors on "
+            + "distinct hosts (Aeron over UDP): with master " + sparkMaster + " every JVM on this host becomes its "
+            + "own root and no gradients travel (measured, README 'Stack'); use parameter-averaging here");
+      }
+      VoidConfiguration.VoidConfigurationBuilder voidConf = VoidConfiguration.builder().unicastPort(sp.sharedPort());
+      if (!sp.sharedNetworkMask().isEmpty()) {
+        voidConf.networkMask(sp.sharedNetworkMask());
+      }
+      return new SharedTrainingMaster.Builder(voidConf.build(), sp.batchSizePerWorker())
+          .batchSizePerWorker(sp.batchSizePerWorker())
+          .updatesThreshold(sp.sharedThreshold())
+          .workerPrefetchNumBatches(sp.prefetchBatches())
+          .rddTrainingApproach(RDDTrainingApproach.Direct)
+          .rngSeed(s.seed())
+          .build();
+    }
+    return new ParameterAveragingTrainingMaster.Builder(sp.batchSizePerWorker())
+        .batchSizePerWorker(sp.batchSizePerWorker())
+        .averagingFrequency(sp.averagingFrequency())
+        .workerPrefetchNumBatches(sp.prefetchBatches())
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .saveUpdater(true)
+        .rngSeed(s.seed())
+        .build();
+  }
+
+  /** Executor side: one partition of {@code (label, pixels)} rows to shuffled, optionally oversampled batches. */
+  static final class ToBatches implements Function2<Integer, Iterator<Row>, Iterator<DataSet>> {
+    private static final long serialVersionUID = 1L;
+    private final int size;
+    private final int classes;
+    private final int batch;
+    private final double smoothing;
+    private final AugmentParams augment;
+    private final double[] repeat;
+    private final long seed;
+    private final int epoch;
+    private final LongAccumulator images;
+
+    ToBatches(int size, int classes, int batch, double smoothing, AugmentParams augment, double[] repeat, long seed,
+        int epoch, LongAccumulator images) {
+      this.size = size;
+      this.classes = classes;
+      this.batch = batch;
+      this.smoothing = smoothing;
+      this.augment = augment;
+      this.repeat = repeat;
+      this.seed = seed;
+      this.epoch = epoch;
+      this.images = images;
+    }
+
+    @Override
+    public Iterator<DataSet> call(Integer partition, Iterator<Row> it) {
+      SplittableRandom rng = new SplittableRandom(EpochOrder.epochSeed(seed, epoch) * 31 + partition);
+      List<byte[]> faces = new ArrayList<>();
+      List<Integer> labels = new ArrayList<>();
+      while (it.hasNext()) {
+        Row r = it.next();
+        int label = r.getInt(0);
+        byte[] px = (byte[]) r.get(1);
+        int copies = 1;
+        if (repeat != null) {
+          double f = repeat[label];
+          copies = (int) Math.floor(f) + (rng.nextDouble() < f - Math.floor(f) ? 1 : 0);
+        }
+        for (int k = 0; k < copies; k++) {
+          faces.add(px);
+          labels.add(label);
+        }
+      }
+      int[] order = EpochOrder.shuffled(java.util.stream.IntStream.range(0, faces.size()).toArray(), rng);
+      Batches batches = new Batches(size, classes, smoothing, augment == null ? null : new Augmenter(augment, size));
+      List<DataSet> out = new ArrayList<>();
+      for (int from = 0; from < order.length; from += batch) {
+        int n = Math.min(batch, order.length - from);
+        byte[][] bf = new byte[n][];
+        int[] bl = new int[n];
+        for (int i = 0; i < n; i++) {
+          bf[i] = faces.get(order[from + i]);
+          bl[i] = labels.get(order[from + i]);
+        }
+        out.add(batches.of(bf, bl, n, rng));
+      }
+      images.add(order.length);
+      return out.iterator();
+    }
+  }
+}

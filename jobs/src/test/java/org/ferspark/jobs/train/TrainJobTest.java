@@ -1,0 +1,130 @@
+package org.ferspark.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.ferspark.jobs.JobRunner;
+import org.ferspark.jobs.TrainJob;
+import org.ferspark.model.io.ModelFile;
+import org.ferspark.model.train.TrainSettings;
+import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.spark.PreprocessPipeline;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training job on data/sample preprocessed by the real pipeline; one local[2] session for the class. */
+class TrainJobTest {
+  @TempDir static Path shared;
+  @TempDir Path tmp;
+  static SparkSession spark;
+  static String data;
+
+  @BeforeAll
+  static void sessionAndTensors() throws IOException {
+    spark = SparkSession.builder().master("local[2]").appName("TrainJobTest")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+        .getOrCreate();
+    data = shared.resolve("sample").toString();
+    String input = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample").toString();
+    PreprocessPipeline.run(spark, PreprocessSettings.from(FerConfig.load(null, List.of(), Map.of()), input, data,
+        true));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static TrainSettings settings(String... more) {
+    List<String> sets = new java.util.ArrayList<>(List.of("fer.train.arch=tiny-cnn", "fer.train.batch=16",
+        "fer.train.epochs=1", "fer.train.train-eval-samples=64"));
+    sets.addAll(List.of(more));
+    return TrainSettings.from(FerConfig.load(null, sets, Map.of()));
+  }
+
+  @Test
+  void sparkParameterAveragingTrainsAnEpochIntoALoadableModel() throws IOException {
+    TrainJob.Report report = TrainJob.run(spark, settings(), data, tmp, false, false);
+
+    assertThat(report.mode()).isEqualTo("spark-parameter-averaging");
+    var row = report.result().history().get(0);
+    System.out.printf("spark local[2] epoch: %s%n", row);
+    assertThat(row.trainLoss()).isFinite().isPositive();
+    assertThat(row.valLoss()).isFinite();
+    assertThat(row.images()).isEqualTo(280);
+    var model = ModelFile.load(tmp.resolve("model.zip"), false);
+    assertThat(model.metadata().classNames()).hasSize(7);
+    assertThat(model.metadata().datasetFingerprint()).hasSize(32);
+    assertThat(tmp.resolve("history.csv")).exists();
+  }
+
+  @Test
+  void badInputIsOneClearErrorAndAnExitCode() throws IOException {
+    String out = tmp.resolve("out").toString();
+    assertThat(exec("--data", tmp.resolve("nothing").toString(), "--out", out, "--no-spark")).isEqualTo(1);
+    assertThat(exec("--data", data, "--out", out, "--no-spark", "--set", "fer.train.epohcs=2")).isEqualTo(2);
+    assertThat(exec("--data", data, "--out", out, "--no-spark", "--balance", "smote")).isEqualTo(2);
+    assertThat(Path.of(out)).doesNotExist();
+
+    Files.createDirectories(Path.of(out));
+    Files.writeString(Path.of(out, "model.zip"), "earlier run");
+    assertThat(exec("--data", data, "--out", out, "--no-spark")).isEqualTo(1);
+    assertThat(Files.readString(Path.of(out, "model.zip"))).isEqualTo("earlier run");
+  }
+
+  @Test
+  void resumeRefusesADatasetWithAnotherClassCount() throws IOException {
+    Path out = tmp.resolve("run");
+    assertThat(exec("--data", data, "--out", out.toString(), "--no-spark", "--arch", "tiny-cnn", "--epochs", "1",
+        "--batch", "32")).isEqualTo(0);
+    Path eight = tmp.resolve("eight");
+    copyTree(Path.of(data), eight);
+    Path manifest = eight.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replace("\"neutral\" ]", "\"neutral\", \"contempt\" ]"));
+    Files.deleteIfExists(eight.resolve(".manifest.json.crc"));
+
+    assertThatThrownBy(() -> TrainJob.run(null, settings("fer.train.epochs=2"), eight.toString(), out, true, false))
+        .hasMessageContaining("cannot resume").hasMessageContaining("7 classes").hasMessageContaining("8");
+  }
+
+  @Test
+  void gradientSharingOnOneHostAndKryoWithoutNd4jAreRefusedWithTheReason() {
+    SparkConf local = new SparkConf().set("spark.master", "local[2]");
+    assertThatThrownBy(() -> SparkEpochTrainer.trainingMaster(settings(
+        "fer.train.spark.training-master=shared-gradients"), local))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("distinct hosts");
+    SparkConf kryo = new SparkConf().set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    assertThatThrownBy(() -> SparkEpochTrainer.checkSerializer(kryo))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("Nd4jRegistrator");
+  }
+
+  private static int exec(String... args) {
+    return JobRunner.execute(new TrainJob(), args);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.ferspark.model.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ferspark.model.net.ArchitectureOptions;
+import org.ferspark.model.net.Architectures;
+import org.ferspark.model.net.FocalLoss;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+/**
+ * Builds the network a {@link TrainSettings} asks for: architecture, optimiser with its per-epoch learning-rate
+ * schedule, dropout, weight decay and the loss that {@code balance} implies. The one network factory of the
+ * single-JVM and Spark paths.
+ */
+public final class NetworkFactory {
+  private NetworkFactory() {
+  }
+
+  /** A new, initialised network for {@code classes} classes with {@code trainCounts} images per class. */
+  public static ComputationGraph build(TrainSettings s, int classes, long[] trainCounts) {
+    ArchitectureOptions o = ArchitectureOptions.defaults(classes)
+        .withInputSize(s.imageSize())
+        .withSeed(s.seed())
+        .withUpdater(updater(s))
+        .withRegularisation(0, s.weightDecay())
+        .withDropout(s.dropout())
+        .withLoss(loss(s, trainCounts));
+    return Architectures.build(s.arch(), o);
+  }
+
+  /** The output loss: cross-entropy, class-weighted cross-entropy or focal loss. */
+  public static ILossFunction loss(TrainSettings s, long[] trainCounts) {
+    return switch (s.balance()) {
+      case "weights" -> new LossMCXENT(Nd4j.createFromArray(ClassWeights.fromCounts(trainCounts)).castTo(DataType.FLOAT));
+      case "focal" -> new FocalLoss(s.focalGamma());
+      default -> new LossMCXENT();
+    };
+  }
+
+  /** Adam or SGD with Nesterov momentum on the configured schedule. */
+  public static IUpdater updater(TrainSettings s) {
+    ISchedule schedule = schedule(s);
+    return switch (s.optimizer()) {
+      case "sgd-nesterov" -> new Nesterovs(schedule, s.momentum());
+      default -> new Adam(schedule);
+    };
+  }
+
+  /**
+   * The learning rate per epoch (DL4J counts epochs from 0; {@link TrainingLoop} sets the network's epoch count
+   * before each epoch, on the single-JVM and the Spark path alike).
+   */
+  static ISchedule schedule(TrainSettings s) {
+    return switch (s.lrSchedule()) {
+      case "step" -> new StepSchedule(ScheduleType.EPOCH, s.learningRate(), s.lrStepFactor(), s.lrStepEvery());
+      case "cosine" -> {
+        Map<Integer, Double> lr = new LinkedHashMap<>();
+        for (int e = 0; e < s.epochs(); e++) {
+          lr.put(e, s.learningRate() * (1 + Math.cos(Math.PI * e / s.epochs())) / 2);
+        }
+        yield new MapSchedule(ScheduleType.EPOCH, lr);
+      }
+      default -> new MapSchedule(ScheduleType.EPOCH, Map.of(0, s.learningRate()));
+    };
+  }
+}
