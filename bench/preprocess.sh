@@ -66,13 +66,24 @@ jnum() {
   fi
 }
 now() { date +%s.%N; }
+# load averages (1/5/15 min): another process on a shared machine skews the figures; printed with each step
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+LOADS=()
+# measured LABEL VAR CMD...: runs CMD (a function printing JSON) into VAR, noting the load before and after
+measured() {
+  local label=$1 var=$2 before result; shift 2
+  before=$(loadavg)
+  result=$("$@") || exit 1
+  printf -v "$var" '%s' "$result"
+  LOADS+=("$label: before $before, after $(loadavg)")
+}
 calc() { awk "BEGIN { v = $1; if (v != v) print \"?\"; else printf \"%.${2:-1}f\", v }" 2> /dev/null || echo "?"; }
 
 # baseline NAME ARGS...: runs PreprocessBaseline, prints its JSON
 baseline() {
   local name=$1; shift
   local log="$WORK/logs/$name-baseline.log"
-  echo "[$name] baseline (1 thread) ..." >&2
+  echo "[$name] baseline (1 thread) ... load $(loadavg)" >&2
   java -Xmx"${BENCH_XMX:-2g}" -cp "$CP" org.ferspark.jobs.bench.PreprocessBaseline "$@" > "$log" 2>&1 \
     || { tail -20 "$log" >&2; echo "baseline failed, log: $log" >&2; exit 1; }
   sed -n 's/^baseline: //p' "$log" | tail -1
@@ -83,7 +94,7 @@ job() {
   local name=$1 master=$2 input=$3; shift 3
   local tag="$name-${master//[^a-z0-9]/}"
   local log="$WORK/logs/$tag.log" out="$WORK/out/$tag"
-  echo "[$name] job $master ..." >&2
+  echo "[$name] job $master ... load $(loadavg)" >&2
   local start end
   start=$(now)
   FER_MASTER="$master" "${PREPROCESS_SCRIPT:-submit-scripts/preprocess.sh}" --input "$input" --output "$out" \
@@ -111,25 +122,28 @@ compare() {
   [[ $# -gt 0 ]] && shift
   job_args=("$@")
   local b images base_rate
-  b=$(baseline "$name" "${base_args[@]}")
+  measured "$name baseline" b baseline "$name" "${base_args[@]}"
   images=$(jnum images "$b")
   base_rate=$(jnum imagesPerSec "$b")
   echo "[$name] baseline: $b" >&2
   if [[ "$baseline_only" -eq 1 ]]; then
-    ROWS+=("$name|$images|$(calc "$base_rate" 0)|-|-|-|-|-|-")
+    ROWS+=("$name|$images|$(calc "$base_rate" 0)|-|-|-|-|-|-|-|-|-|-")
     return
   fi
   local j1 j2
-  j1=$(job "$name" 'local[1]' "$input" "${job_args[@]}")
+  measured "$name job local[1]" j1 job "$name" 'local[1]' "$input" "${job_args[@]}"
   echo "[$name] local[1]: $j1" >&2
-  j2=$(job "$name" 'local[2]' "$input" "${job_args[@]}")
+  measured "$name job local[2]" j2 job "$name" 'local[2]' "$input" "${job_args[@]}"
   echo "[$name] local[2]: $j2" >&2
-  local in1 s1 w1 in2 s2 w2 r1 r2
+  local in1 s1 w1 in2 s2 w2 r1 r2 e1 e2
   in1=$(jnum inputs "$j1"); s1=$(jnum seconds "$j1"); w1=$(jnum wallSeconds "$j1")
   in2=$(jnum inputs "$j2"); s2=$(jnum seconds "$j2"); w2=$(jnum wallSeconds "$j2")
-  r1=$(calc "$in1 / $s1" 0); r2=$(calc "$in2 / $s2 / 2" 0)
-  ROWS+=("$name|$images / $in1|$(calc "$base_rate" 0)|$r1|$r2|$(calc "$r1 / $base_rate" 2)"\
-"|$(calc "$r2 / $base_rate" 2)|$(calc "$in1 / $w1" 0)|$(calc "$in2 / $w2 / 2" 0)")
+  # unrounded rates for the ratios, rounded ones for the table
+  r1=$(calc "$in1 / $s1" 3); r2=$(calc "$in2 / $s2 / 2" 3)
+  e1=$(calc "$in1 / $w1" 3); e2=$(calc "$in2 / $w2 / 2" 3)
+  ROWS+=("$name|$images / $in1|$(calc "$base_rate" 0)|$(calc "$s1" 1) / $(calc "$w1" 1)|$(calc "$s2" 1) / $(calc "$w2" 1)"\
+"|$(calc "$r1" 0)|$(calc "$r2" 0)|$(calc "$r1 / $base_rate" 2)|$(calc "$r2 / $base_rate" 2)"\
+"|$(calc "$e1" 0)|$(calc "$e2" 0)|$(calc "$e1 / $base_rate" 2)|$(calc "$e2 / $base_rate" 2)")
 }
 
 if [[ "$only" == all || "$only" == fer ]]; then
@@ -163,13 +177,16 @@ fi
 
 if [[ ${#ROWS[@]} -gt 0 ]]; then
   echo
-  echo "Per core, images/s (job: inputs / job seconds inside the JVM; e2e: inputs / wall time incl. JVM start)"
+  echo "Images/s per core. jvm: job inputs / the job's own seconds (inside the JVM, after the SparkSession is up);"
+  echo "e2e: job inputs / wall time of submit-scripts/preprocess.sh (JVM + Spark start-up + stop included)."
+  echo "Baseline: images / seconds of its timed pass, 1 thread (after an untimed warm-up pass). [1] = local[1],"
+  echo "[2] = local[2] divided by 2 cores. ratio = job per-core rate / baseline rate."
   {
-    echo "dataset|images (baseline / job)|baseline 1 core|job local[1]|job local[2]/2|ratio local[1]"\
-"|ratio local[2]/2|e2e local[1]|e2e local[2]/2"
+    echo "dataset|images (baseline / job)|baseline img/s|s jvm/e2e [1]|s jvm/e2e [2]|jvm [1]|jvm [2]/2"\
+"|ratio jvm [1]|ratio jvm [2]/2|e2e [1]|e2e [2]/2|ratio e2e [1]|ratio e2e [2]/2"
     printf '%s\n' "${ROWS[@]}"
   } | column -t -s '|'
-  echo "goal: ratio >= 0.8 on affectnet-shaped"
+  echo "goal (issue 2): ratio >= 0.8 on affectnet-shaped"
 fi
 
 if [[ "$scale" -gt 0 && ( "$only" == all || "$only" == scale ) ]]; then
@@ -178,11 +195,17 @@ if [[ "$scale" -gt 0 && ( "$only" == all || "$only" == scale ) ]]; then
   java -cp "$CP" org.ferspark.jobs.bench.MakeBenchData scale --out "$sdir" --count "$scale" \
     --fer "$FER2013/train" | tail -1 >&2
   if [[ "$baseline_only" -eq 0 ]]; then
-    s=$(job "scale-$scale" 'local[2]' "$sdir" --format folder)
+    measured "scale-$scale job local[2]" s job "scale-$scale" 'local[2]' "$sdir" --format folder
     echo
     echo "scale run, local[2]: $s"
     echo "inputs $(jnum inputs "$s"), written $(jnum written "$s"), rejected $(jnum rejected "$s")," \
       "wall $(jnum wallSeconds "$s") s, $(calc "$(jnum inputs "$s") / $(jnum wallSeconds "$s")" 0) img/s end to end," \
       "$(calc "$(jnum inputs "$s") / $(jnum seconds "$s")" 0) img/s in the job, peak heap $(jnum peakHeapMiB "$s") MiB"
   fi
+fi
+
+if [[ ${#LOADS[@]} -gt 0 ]]; then
+  echo
+  echo "load average (1/5/15 min) around each measurement, $(nproc) cores:"
+  printf '  %s\n' "${LOADS[@]}"
 fi

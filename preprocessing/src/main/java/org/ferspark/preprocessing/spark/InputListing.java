@@ -2,11 +2,13 @@ package org.ferspark.preprocessing.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
@@ -61,20 +63,37 @@ final class InputListing {
     }
   }
 
+  /**
+   * Lists the files below {@code dir} lazily, depth first, with {@code listStatusIterator} rather than
+   * {@code listFiles(dir, true)}: the latter builds a {@code LocatedFileStatus} per file, whose constructor asks for
+   * the permission, owner and group, and on the local file system without Hadoop's native library each of those
+   * forks a {@code stat} process per file (measured: the listing dominated a 2,000-file job; at 1M files it is
+   * hours). Only the path, length and directory flag are used here, none of which forks.
+   */
   private static Iterator<InputRecord> listDir(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
       throws IOException {
     Path rootPath = new Path(root);
     Path dirPath = new Path(dir.path());
     FileSystem fs = dirPath.getFileSystem(conf.get());
-    RemoteIterator<LocatedFileStatus> files = fs.listFiles(dirPath, true);
+    Deque<RemoteIterator<FileStatus>> stack = new ArrayDeque<>();
+    stack.push(fs.listStatusIterator(dirPath));
     return new Iterator<>() {
       private InputRecord next = advance();
 
       private InputRecord advance() {
         try {
-          while (files.hasNext()) {
-            LocatedFileStatus file = files.next();
+          while (!stack.isEmpty()) {
+            RemoteIterator<FileStatus> top = stack.peek();
+            if (!top.hasNext()) {
+              stack.pop();
+              continue;
+            }
+            FileStatus file = top.next();
             if (hiddenBelow(dirPath, file.getPath())) {
+              continue; // a hidden folder's files are hidden too: no need to descend
+            }
+            if (file.isDirectory()) {
+              stack.push(fs.listStatusIterator(file.getPath()));
               continue;
             }
             String id = InputPlanner.relative(rootPath, file.getPath());
