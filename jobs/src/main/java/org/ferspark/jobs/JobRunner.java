@@ -3,8 +3,6 @@ package org.ferspark.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Map;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
@@ -52,14 +50,48 @@ public final class JobRunner {
     }
   }
 
-  /** Sum of the heap pools' peak usage in MiB since JVM start (driver = executor in local mode). */
+  /**
+   * The largest heap occupancy seen since the first call of this method or {@link #startHeapSampler()} (driver =
+   * executor in local mode), in MiB, sampled every 20 ms: the sum of the heap pools' own peaks overstates it, since
+   * the pools peak at different times.
+   */
   public static long peakHeapMiB() {
-    long bytes = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-        bytes += pool.getPeakUsage().getUsed();
+    startHeapSampler();
+    HeapSampler.sample();
+    return HeapSampler.peak >> 20;
+  }
+
+  /** Starts sampling the heap occupancy (idempotent); jobs call it first thing. */
+  public static void startHeapSampler() {
+    HeapSampler.start();
+  }
+
+  private static final class HeapSampler {
+    private static volatile long peak;
+    private static Thread thread;
+
+    static synchronized void start() {
+      if (thread == null) {
+        thread = new Thread(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            sample();
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }, "fer-heap-sampler");
+        thread.setDaemon(true);
+        thread.start();
       }
     }
-    return bytes >> 20;
+
+    static void sample() {
+      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      if (used > peak) {
+        peak = used;
+      }
+    }
   }
 }

@@ -78,6 +78,7 @@ public final class PreprocessJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PreprocessSettings settings = settings();
+    JobRunner.startHeapSampler();
     SparkSession spark = SparkSession.builder().appName("fer-preprocess").getOrCreate();
     try {
       PreprocessReport report = PreprocessPipeline.run(spark, settings);

@@ -59,7 +59,7 @@ public final class PreprocessPipeline {
     LOG.info("Input {} read as format '{}'", settings.input(), plan.format());
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
 
-    Dataset<Row> inputs = InputListing.of(spark, plan, conf).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> inputs = InputListing.of(spark, plan, conf).persist(StorageLevel.DISK_ONLY());
     Row stats = inputs.agg(count("*"), bit_xor(xxhash64(col("id"), col("source"), col("label"), col("split"),
         col("box_x"), col("box_y"), col("box_w"), col("box_h"), col("file_size"), col("inline_pixels"))))
         .first();
@@ -75,9 +75,12 @@ public final class PreprocessPipeline {
     Dataset<Row> assigned = SplitAssigner.assign(inputs, settings.seed(), poolRatios(settings))
         .repartition(partitions, col("id"))
         .sortWithinPartitions("id");
+    // Results are cached on local disk, not in the heap, between the tensor write, the rejects write and the
+    // counts: executor memory stays bounded by one partition (MEMORY_AND_DISK_SER filled a 2 GB heap at 400k of
+    // 1M images, bench/RESULTS.md).
     Dataset<Row> results = spark.createDataFrame(
         assigned.toJavaRDD().mapPartitions(new ProcessPartition(settings, conf)), TensorSchema.RESULT)
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        .persist(StorageLevel.DISK_ONLY());
     try {
       writeTensors(results, settings);
       writeRejects(results, settings);

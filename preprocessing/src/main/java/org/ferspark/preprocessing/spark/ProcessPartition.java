@@ -44,6 +44,7 @@ final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
     TaskContext task = TaskContext.get();
     boolean injectFailure = task != null && task.partitionId() == settings.failFirstAttemptOfPartition()
         && task.attemptNumber() == 0;
+    FileSystems files = new FileSystems(conf.get());
     return new Iterator<>() {
       private Iterator<Row> pending = Collections.emptyIterator();
       private int processed;
@@ -71,7 +72,7 @@ final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
 
       private byte[] read(String file) throws RejectException {
         Path path = new Path(file);
-        try (InputStream in = path.getFileSystem(conf.get()).open(path)) {
+        try (InputStream in = files.forPath(path).open(path)) {
           return readBounded(in, settings.maxFileBytes(), file);
         } catch (FileNotFoundException e) {
           throw new RejectException("file-not-found", "no such file: " + file);
