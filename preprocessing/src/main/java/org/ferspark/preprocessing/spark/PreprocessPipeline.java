@@ -54,8 +54,10 @@ public final class PreprocessPipeline {
   public static PreprocessReport run(SparkSession spark, PreprocessSettings settings) throws IOException {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    prepareOutput(settings, hadoop);
+    // Plan (and so validate) the input before touching the output: an unusable input never costs a user the
+    // previous output, even with --overwrite.
     InputPlan plan = new InputPlanner(hadoop, settings).plan();
+    prepareOutput(settings, hadoop);
     LOG.info("Input {} read as format '{}'", settings.input(), plan.format());
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
 

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +172,19 @@ class BadInputCorpusTest {
         .isInstanceOf(InputError.class)
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void aMissingInputLeavesAnExistingOutputInPlaceEvenWithOverwrite() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("out-kept"));
+    Path manifest = Files.writeString(out.resolve("manifest.json"), "{\"previous\": true}");
+    PreprocessSettings settings = SparkFixture.settings(tmp.resolve("no-such-input").toString(), out.toString(), true,
+        Map.of());
+    assertThatThrownBy(() -> PreprocessPipeline.run(spark, settings))
+        .as("a missing input with --overwrite")
+        .isInstanceOf(InputError.class);
+    assertThat(manifest).as("the previous output's manifest survives a failed run").content()
+        .isEqualTo("{\"previous\": true}");
   }
 
   private static void assertAccounting(JsonNode manifest, PreprocessReport report, long written, long rejected,
