@@ -1,0 +1,25 @@
+package org.ferspark.evaluation.metrics;
+
+import java.util.List;
+import java.util.Map;
+import org.ferspark.model.train.HistoryRow;
+
+/**
+ * Everything the report shows about one model on one split.
+ *
+ * @param name short name of the model in tables (file name without .zip unless given)
+ * @param source where the model came from (path of the model file)
+ * @param metadata the model's metadata as JSON-friendly map (fer-model.json, or the peer convention)
+ * @param plain scores without test-time augmentation
+ * @param tta scores with test-time augmentation, or null when not requested
+ * @param samples a few correct and misclassified faces per true class, from the plain predictions
+ * @param history training history (empty for peer models or files without one)
+ */
+public record ModelEvaluation(String name, String source, Map<String, Object> metadata, Metrics plain, Metrics tta,
+    List<Sample> samples, List<HistoryRow> history) {
+
+  public ModelEvaluation {
+    samples = List.copyOf(samples);
+    history = List.copyOf(history);
+  }
+}
