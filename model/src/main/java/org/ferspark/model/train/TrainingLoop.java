@@ -96,6 +96,9 @@ public final class TrainingLoop {
       LoadedModel loaded = ModelFile.load(last.get(), true);
       checkResumable(loaded.metadata(), last.get());
       net = loaded.graph();
+      // The schedule follows the current settings, so a resumed run may change fer.train.epochs (cosine) or the
+      // learning rate; the updater state (momentum, Adam moments) comes from the checkpoint.
+      net.setLearningRate(NetworkFactory.schedule(settings));
       Map<String, Object> cfg = loaded.metadata().trainingConfig();
       state = State.fromMap((Map<?, ?>) cfg.get(STATE), last.get());
       for (Object row : (List<?>) cfg.getOrDefault(HISTORY, List.of())) {

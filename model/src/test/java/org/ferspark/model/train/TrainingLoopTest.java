@@ -1,6 +1,7 @@
 package org.ferspark.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -93,6 +94,25 @@ class TrainingLoopTest {
     assertThat(diff).as("same seeds, same data order: resumed run equals uninterrupted run").isLessThan(1e-5);
     assertThat(updaterDiff).isLessThan(1e-5);
     assertThat(resumed.history().get(1).valLoss()).isEqualTo(straight.history().get(1).valLoss());
+  }
+
+  @Test
+  void resumeWithFewerEpochsFollowsTheNewCosineSchedule() throws IOException {
+    Path run = tmp.resolve("shortened");
+    String[] cosine = {"fer.train.optimizer=sgd-nesterov", "fer.train.learning-rate=0.04",
+        "fer.train.lr-schedule=cosine"};
+    train(settings(1, cosine), run, false);
+    Files.delete(run.resolve("model.zip"));
+
+    TrainingLoop.Result resumed = train(settings(2, cosine), run, true);
+
+    var net = ModelFile.load(run.resolve("checkpoints/epoch-002.zip"), true).graph();
+    String layer = net.getLayers()[0].getConfig().getLayerName();
+    double expected = 0.04 * (1 + Math.cos(Math.PI * 1 / 2)) / 2;
+    assertThat(resumed.history().get(1).learningRate()).isCloseTo(expected, within(1e-9));
+    net.getConfiguration().setEpochCount(1);
+    assertThat(net.getLearningRate(layer)).as("the checkpoint's schedule is the 2-epoch one, not the 1-epoch one")
+        .isCloseTo(expected, within(1e-6));
   }
 
   @Test
