@@ -222,7 +222,8 @@ public final class RealtimeApp implements Callable<Integer> {
     }
   }
 
-  static FaceDetector detector(RealtimeSettings s) {
+  /** The face detector {@code fer.realtime.detector.*} configures (Haar cascade, or OpenCV DNN). */
+  public static FaceDetector detector(RealtimeSettings s) {
     if (s.detectorKind().equals("dnn")) {
       return new DnnFaceDetector(s.dnnModel(), s.dnnConfig(), s.dnnInputSize(), s.dnnConfidence(), s.minFace());
     }
