@@ -30,6 +30,26 @@ fer_require_jar() {
   fi
 }
 
+# fer_java MAIN_CLASS HEAP [args...]: runs a Spark-free entry point of the shaded jar with plain java and the
+# project's JVM flags, no spark-submit (realtime.sh, predict.sh). The shaded jar leaves out what Spark provides, and
+# ND4J needs some of it (e.g. commons-math3): those jars come from the Spark install, else from the classpath Maven
+# resolved (same sources as fer_submit). -Dfer.root lets relative settings (models/...) resolve against this checkout.
+fer_java() {
+  local main_class="$1" heap="$2"; shift 2
+  fer_require_jar
+  local provided
+  if [[ -n "${SPARK_HOME:-}" ]]; then
+    provided="$SPARK_HOME/jars/*"
+  elif [[ -f "$FER_SPARK_CLASSPATH_FILE" ]]; then
+    provided="$(cat "$FER_SPARK_CLASSPATH_FILE")"
+  else
+    echo "fer-spark: no SPARK_HOME and no $FER_SPARK_CLASSPATH_FILE; run: (cd $FER_ROOT && mvn -DskipTests package)" >&2
+    exit 1
+  fi
+  # shellcheck disable=SC2086
+  exec java -Xmx"$heap" $FER_JAVA_OPTS -Dfer.root="$FER_ROOT" -cp "$provided:$FER_JAR" "$main_class" "$@"
+}
+
 # fer_submit MAIN_CLASS [job args...]
 fer_submit() {
   local main_class="$1"; shift

@@ -22,20 +22,31 @@ public final class JobRunner {
 
   /** Parses {@code args}, runs {@code command} and returns its exit code (never calls System.exit). */
   public static int execute(Object command, String[] args) {
+    return execute(command, args, null, null);
+  }
+
+  /** As {@link #execute(Object, String[])}, with output and messages going to {@code out} and {@code err}. */
+  public static int execute(Object command, String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(command);
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
     String name = cli.getCommandName();
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      PrintWriter err = line.getErr();
+      PrintWriter messages = line.getErr();
       if (e instanceof FerConfig.ConfigError) {
-        err.println(name + ": configuration error: " + e.getMessage());
+        messages.println(name + ": configuration error: " + e.getMessage());
         return USAGE;
       }
       if (e instanceof InputError) {
-        err.println(name + ": error: " + e.getMessage());
+        messages.println(name + ": error: " + e.getMessage());
         return FAILED;
       }
-      err.println(name + ": failed: " + e);
-      e.printStackTrace(err);
+      messages.println(name + ": failed: " + e);
+      e.printStackTrace(messages);
       return FAILED;
     });
     return cli.execute(args);

@@ -116,6 +116,18 @@ public final class FaceNormalizer {
 
   /** Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP) and normalises the face in {@code boxOrNull}. */
   public byte[] normalize(byte[] encoded, FaceBox boxOrNull) throws RejectException {
+    try (PointerScope scope = new PointerScope()) {
+      return MatOps.face(decode(encoded, IMREAD_ANYDEPTH | IMREAD_ANYCOLOR), boxOrNull, size);
+    }
+  }
+
+  /**
+   * Decodes an encoded image with the checks of {@link #normalize(byte[], FaceBox)} (file size, header, declared
+   * pixel count, truncation) and OpenCV {@code imdecode} with {@code imreadFlags}, e.g. {@code IMREAD_COLOR} for
+   * the 8-bit BGR a face detector takes. The caller owns the returned Mat: it belongs to the caller's
+   * {@code PointerScope}, or the caller closes it.
+   */
+  public Mat decode(byte[] encoded, int imreadFlags) throws RejectException {
     if (encoded != null && encoded.length > maxFileBytes) {
       throw new RejectException(FILE_TOO_LARGE, encoded.length + " bytes > max-file-bytes " + maxFileBytes);
     }
@@ -128,19 +140,19 @@ public final class FaceNormalizer {
       throw new RejectException(ImageHeader.UNSUPPORTED_FORMAT, "GIF cannot be decoded by OpenCV 4.5.5");
     }
     checkComplete(header.format(), encoded);
-    try (PointerScope scope = new PointerScope()) {
-      Mat buffer = new Mat(1, encoded.length, CV_8UC1, new BytePointer(encoded));
-      Mat image;
-      try {
-        image = imdecode(buffer, IMREAD_ANYDEPTH | IMREAD_ANYCOLOR);
-      } catch (RuntimeException e) {
-        throw new RejectException(DECODE_FAILED, header.format() + ": " + e.getMessage());
-      }
-      if (image == null || image.empty()) {
-        throw new RejectException(DECODE_FAILED, "OpenCV could not decode the " + header.format() + " data");
-      }
-      return MatOps.face(image, boxOrNull, size);
+    Mat image;
+    try (BytePointer data = new BytePointer(encoded); Mat buffer = new Mat(1, encoded.length, CV_8UC1, data)) {
+      image = imdecode(buffer, imreadFlags);
+    } catch (RuntimeException e) {
+      throw new RejectException(DECODE_FAILED, header.format() + ": " + e.getMessage());
     }
+    if (image == null || image.empty()) {
+      if (image != null) {
+        image.close();
+      }
+      throw new RejectException(DECODE_FAILED, "OpenCV could not decode the " + header.format() + " data");
+    }
+    return image;
   }
 
   /** Normalises the face in {@code boxOrNull} of an already decoded frame (BGR, BGRA or gray; 8, 16 or 32F). */

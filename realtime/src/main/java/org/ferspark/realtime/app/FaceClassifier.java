@@ -1,6 +1,9 @@
 package org.ferspark.realtime.app;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,9 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Classifies the faces of one frame in one batch, through the project's one face path: the detected box grown by a
- * margin → {@link FaceNormalizer#normalize(Mat, FaceBox)} (crop, gray, {@code INTER_AREA} to the model's input
- * size) → {@link Tensors#toUnitFloats} (the training normalisation) → one {@code graph.output} call.
+ * Classifies faces in batches through the project's one face path: a detected box grown by a margin →
+ * {@link FaceNormalizer#normalize(Mat, FaceBox)} (crop, gray, {@code INTER_AREA} to the model's input size), or a
+ * whole encoded image taken as the face crop → {@link FaceNormalizer#normalize(byte[], FaceBox)}; then
+ * {@link Tensors#toUnitFloats} (the training normalisation) → one {@code graph.output} call per batch. Used by the
+ * realtime app (the faces of one frame) and by {@code PredictJob} (image files).
  */
 public final class FaceClassifier {
   private final ComputationGraph graph;
@@ -30,18 +35,26 @@ public final class FaceClassifier {
   private final int pixels;
 
   public FaceClassifier(LoadedModel model, double margin) {
+    this(model, margin, Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * A classifier that also decodes image files, refusing files over {@code maxFileBytes} bytes and images whose
+   * header declares more than {@code maxPixels} pixels ({@code fer.image.*}).
+   */
+  public FaceClassifier(LoadedModel model, double margin, long maxPixels, long maxFileBytes) {
     ModelMetadata m = model.metadata();
     List<Integer> shape = m.inputShape();
     if (shape.get(0) != 1 || !shape.get(1).equals(shape.get(2))) {
-      throw new InputError("the model takes input " + shape + "; realtime feeds one square grayscale channel");
+      throw new InputError("the model takes input " + shape + "; fer-spark feeds one square grayscale channel");
     }
     if (!Tensors.NORMALISATION.equals(m.normalisation())) {
-      throw new InputError("the model expects normalisation '" + m.normalisation() + "'; realtime applies '"
+      throw new InputError("the model expects normalisation '" + m.normalisation() + "'; fer-spark applies '"
           + Tensors.NORMALISATION + "' (the training normalisation)");
     }
     this.graph = model.graph();
     this.classNames = m.classNames();
-    this.normalizer = new FaceNormalizer(shape.get(1), Long.MAX_VALUE, Long.MAX_VALUE);
+    this.normalizer = new FaceNormalizer(shape.get(1), maxPixels, maxFileBytes);
     this.margin = margin;
     this.pixels = shape.get(1) * shape.get(2);
   }
@@ -77,29 +90,61 @@ public final class FaceClassifier {
     return new FaceBox(box.x() - dx, box.y() - dy, box.width() + 2 * dx, box.height() + 2 * dy);
   }
 
+  /** Floats per face in a batch: the model's input side squared. */
+  public int faceLength() {
+    return pixels;
+  }
+
   /** The faces in {@code boxes} as one batch of unit floats, row-major {@code n × 1 × size × size}. */
   public float[] preprocess(Mat bgr, List<FaceBox> boxes) {
     float[] batch = new float[boxes.size() * pixels];
     for (int i = 0; i < boxes.size(); i++) {
-      byte[] face;
       try {
-        face = normalizer.normalize(bgr, cropBox(boxes.get(i), margin));
+        preprocess(bgr, boxes.get(i), batch, i);
       } catch (RejectException e) {
         throw new IllegalStateException("face " + boxes.get(i) + ": " + e.getMessage(), e);
       }
-      Tensors.toUnitFloats(face, batch, i * pixels);
     }
     return batch;
   }
 
+  /** Writes the face in {@code box} (grown by the margin) of {@code bgr} as face {@code index} of {@code batch}. */
+  public void preprocess(Mat bgr, FaceBox box, float[] batch, int index) throws RejectException {
+    Tensors.toUnitFloats(normalizer.normalize(bgr, cropBox(box, margin)), batch, index * pixels);
+  }
+
+  /**
+   * Writes a whole encoded image, taken as a face crop (no detection, no margin), as face {@code index} of
+   * {@code batch}: decode → gray → {@code INTER_AREA} resize, the path preprocessing takes for a face crop.
+   *
+   * @throws RejectException with the preprocessing job's reason codes ({@code decode-failed},
+   *     {@code truncated-image}, ...)
+   */
+  public void preprocessImage(byte[] encoded, float[] batch, int index) throws RejectException {
+    Tensors.toUnitFloats(normalizer.normalize(encoded, null), batch, index * pixels);
+  }
+
+  /**
+   * Decodes an encoded image to 8-bit BGR for a face detector, with the same checks and reason codes as
+   * {@link #preprocessImage}. The caller owns the Mat (close it or decode inside a {@code PointerScope}).
+   */
+  public Mat decodeBgr(byte[] encoded) throws RejectException {
+    return normalizer.decode(encoded, IMREAD_COLOR);
+  }
+
   /** Class probabilities per face of a batch from {@link #preprocess}: one forward pass. */
   public float[][] classify(float[] batch) {
-    int n = batch.length / pixels;
+    return classify(batch, batch.length / pixels);
+  }
+
+  /** Class probabilities of the first {@code n} faces of {@code batch}: one forward pass. */
+  public float[][] classify(float[] batch, int n) {
     if (n == 0) {
       return new float[0][];
     }
+    float[] faces = batch.length == n * pixels ? batch : Arrays.copyOf(batch, n * pixels);
     int side = (int) Math.round(Math.sqrt(pixels));
-    INDArray x = Nd4j.create(batch, new long[] {n, 1, side, side}, 'c');
+    INDArray x = Nd4j.create(faces, new long[] {n, 1, side, side}, 'c');
     INDArray out = graph.outputSingle(false, x);
     return out.toFloatMatrix();
   }

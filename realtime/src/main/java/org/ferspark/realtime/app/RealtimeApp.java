@@ -114,8 +114,9 @@ public final class RealtimeApp implements Callable<Integer> {
   RealtimeSettings settings() {
     Map<String, Object> flags = new LinkedHashMap<>();
     String p = RealtimeSettings.P;
+    // paths given on the command line are relative to the working directory; configured ones to the checkout
     if (model != null) {
-      flags.put(p + "model", model.getPath());
+      flags.put(p + "model", model.getAbsolutePath());
     }
     if (minFace != null) {
       flags.put(p + "detector.min-face", minFace);
@@ -134,7 +135,7 @@ public final class RealtimeApp implements Callable<Integer> {
     }
     if (detectorModel != null) {
       flags.put(p + "detector.kind", "dnn");
-      flags.put(p + "detector.model", detectorModel.getPath());
+      flags.put(p + "detector.model", detectorModel.getAbsolutePath());
     }
     return RealtimeSettings.from(FerConfig.load(config, sets, flags), RealtimeSettings.root());
   }
@@ -222,7 +223,8 @@ public final class RealtimeApp implements Callable<Integer> {
     }
   }
 
-  static FaceDetector detector(RealtimeSettings s) {
+  /** The face detector {@code fer.realtime.detector.*} configures (Haar cascade, or OpenCV DNN). */
+  public static FaceDetector detector(RealtimeSettings s) {
     if (s.detectorKind().equals("dnn")) {
       return new DnnFaceDetector(s.dnnModel(), s.dnnConfig(), s.dnnInputSize(), s.dnnConfidence(), s.minFace());
     }
