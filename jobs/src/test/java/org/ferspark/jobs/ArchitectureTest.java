@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The layering of STYLE.md: Spark appears only in {@code *.spark} packages and in {@code org.ferspark.jobs}, so image
  * ops, networks and the dataset readers stay usable without a cluster. Checks every production class on the jobs
- * module's classpath (jobs, preprocessing, model).
+ * module's classpath (jobs, preprocessing, model, evaluation, realtime).
  */
 @AnalyzeClasses(packages = "org.ferspark", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {

@@ -1,0 +1,103 @@
+package org.ferspark.evaluation.report;
+
+import java.util.List;
+import org.ferspark.evaluation.metrics.ClassMetrics;
+import org.ferspark.evaluation.metrics.EvaluationResult;
+import org.ferspark.evaluation.metrics.Metrics;
+import org.ferspark.evaluation.metrics.ModelEvaluation;
+import org.ferspark.model.train.HistoryRow;
+
+/**
+ * The report page of one model: headline metrics (with test-time augmentation beside the plain scores when
+ * present), per-class scores, the confusion matrix as image and table, training curves, calibration, sample faces
+ * and the model's metadata. Scores other than the TTA column are the plain ones.
+ */
+final class ModelPage {
+
+  /** The sentence shown in place of the curves when the model file has no training history. */
+  static final String NO_HISTORY = "no training history in this model file";
+
+  private ModelPage() {
+  }
+
+  /** The page; {@code backLink} adds a link to the comparison page one folder up. */
+  static String html(EvaluationResult result, ModelEvaluation model, ModelImages images, boolean backLink) {
+    Metrics m = model.plain();
+    StringBuilder b = new StringBuilder();
+    if (backLink) {
+      b.append("<p><a href=\"../index.html\">&larr; comparison of all models</a></p>\n");
+    }
+    b.append("<h1>").append(Html.esc(model.name())).append("</h1>\n<p class=\"sub\">")
+        .append(Html.esc(result.split())).append(" split of <code>").append(Html.esc(result.dataset()))
+        .append("</code> &middot; ").append(Fmt.count(m.examples())).append(" examples &middot; model file <code>")
+        .append(Html.esc(model.source())).append("</code></p>\n");
+    metrics(b, model);
+    perClass(b, m);
+    b.append("<h2>Confusion matrix</h2>\n<p class=\"note\">Rows are true classes, columns predicted classes; "
+        + "each cell holds the count and its share of the row.</p>\n")
+        .append(Html.img(images.confusion(), "confusion matrix")).append('\n');
+    ConfusionTable.append(b, m.confusion(), m.classNames());
+    history(b, model.history(), images);
+    b.append("<h2>Calibration</h2>\n");
+    b.append(images.reliability() == null ? "<p class=\"note\">no calibration bins</p>\n"
+        : Html.img(images.reliability(), "reliability diagram") + "\n");
+    b.append("<h2>Sample faces</h2>\n");
+    b.append(images.samples() == null ? "<p class=\"note\">no sample faces were kept</p>\n"
+        : "<p class=\"note\">Green border: classified correctly; red border: misclassified. "
+            + "Captions give the true class, the predicted class and its probability.</p>\n"
+            + Html.img(images.samples(), "sample faces") + "\n");
+    MetadataSection.append(b, model.metadata(), result.datasetFingerprint());
+    return Html.page(model.name() + " — fer-spark evaluation", b.toString());
+  }
+
+  private static void metrics(StringBuilder b, ModelEvaluation model) {
+    boolean tta = model.tta() != null;
+    b.append("<h2>Metrics</h2>\n<table class=\"metrics\"><tr><th>metric</th><th>")
+        .append(tta ? "plain" : "value").append("</th>").append(tta ? "<th>with TTA</th>" : "")
+        .append("<th>meaning</th></tr>\n");
+    for (MetricRow row : MetricRow.HEADLINE) {
+      b.append("<tr><th>").append(Html.esc(row.label())).append("</th><td class=\"n\">")
+          .append(row.value().apply(model.plain())).append("</td>");
+      if (tta) {
+        b.append("<td class=\"n\">").append(row.value().apply(model.tta())).append("</td>");
+      }
+      b.append("<td class=\"note\">").append(Html.esc(row.help())).append("</td></tr>\n");
+    }
+    b.append("</table>\n");
+  }
+
+  private static void perClass(StringBuilder b, Metrics m) {
+    b.append("<h2>Per class</h2>\n<table class=\"per-class\"><tr><th>class</th><th>precision</th><th>recall</th>"
+        + "<th>F1</th><th>support</th><th>predicted</th></tr>\n");
+    for (ClassMetrics c : m.perClass()) {
+      b.append("<tr><th>").append(Html.esc(c.name())).append("</th><td class=\"n\">")
+          .append(Fmt.num(c.precision(), 3)).append("</td><td class=\"n\">").append(Fmt.num(c.recall(), 3))
+          .append("</td><td class=\"n\">").append(Fmt.num(c.f1(), 3)).append("</td><td class=\"n\">")
+          .append(Fmt.count(c.support())).append("</td><td class=\"n\">").append(Fmt.count(c.predicted()))
+          .append("</td></tr>\n");
+    }
+    b.append("</table>\n<p class=\"note\">A class without examples has no recall (&mdash;) and is left out of "
+        + "macro-F1 and balanced accuracy.</p>\n");
+  }
+
+  private static void history(StringBuilder b, List<HistoryRow> history, ModelImages images) {
+    b.append("<h2>Training curves</h2>\n");
+    if (images.curves() == null) {
+      b.append("<p class=\"note\">").append(NO_HISTORY).append("</p>\n");
+      return;
+    }
+    int best = TrainingCurves.bestEpoch(history);
+    HistoryRow last = history.get(history.size() - 1);
+    b.append("<p>").append(history.size()).append(" epochs");
+    for (HistoryRow r : history) {
+      if (r.epoch() == best) {
+        b.append("; lowest validation loss ").append(Fmt.num(r.valLoss(), 4)).append(" at epoch ").append(best)
+            .append(" (validation accuracy ").append(Fmt.pct(r.valAccuracy())).append(')');
+        break;
+      }
+    }
+    b.append("; last epoch ").append(last.epoch()).append(" validation accuracy ")
+        .append(Fmt.pct(last.valAccuracy())).append(".</p>\n").append(Html.img(images.curves(), "training curves"))
+        .append('\n');
+  }
+}
