@@ -79,7 +79,10 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
       net.setParams(fitted.params());
       net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
     }
-    return new TrainStats(images.value(), sparkNet.getScore(), (System.nanoTime() - t0) / 1e9);
+    // The workers' score includes the weight-decay / L2 term; subtract the averaged network's (approximately the
+    // workers' own) so train_loss is the data loss, comparable to val_loss.
+    double dataLoss = sparkNet.getScore() - net.calcRegularizationScore(true);
+    return new TrainStats(images.value(), dataLoss, (System.nanoTime() - t0) / 1e9);
   }
 
   @Override

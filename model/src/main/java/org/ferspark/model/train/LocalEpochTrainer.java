@@ -38,7 +38,8 @@ public final class LocalEpochTrainer implements EpochTrainer {
       int to = Math.min(order.length, from + batch);
       DataSet ds = batches.of(train, order, from, to, augmentRng);
       net.fit(ds);
-      lossSum += net.score() * (to - from);
+      // DL4J's score adds the weight-decay / L2 term; the history reports the data loss, comparable to val_loss.
+      lossSum += (net.score() - net.calcRegularizationScore(true)) * (to - from);
       if ((b + 1) % logEvery == 0 && b + 1 < batchesTotal) {
         double s = (System.nanoTime() - t0) / 1e9;
         LOG.info(String.format(Locale.ROOT, "epoch %d: batch %d/%d, loss %.4f, %.1f img/s", epoch, b + 1,

@@ -116,6 +116,16 @@ class TrainingLoopTest {
   }
 
   @Test
+  void theTrainingLossInTheHistoryLeavesOutTheWeightDecayTerm() throws IOException {
+    TrainingLoop.Result r = train(settings(1, "fer.train.weight-decay=0.5"), tmp.resolve("decay"), false);
+
+    var net = ModelFile.load(r.model(), false).graph();
+    assertThat(net.calcRegularizationScore(true)).as("the decay term DL4J adds to its score").isGreaterThan(2);
+    assertThat(r.history().get(0).trainLoss()).as("data loss only: near ln 7 = 1.95 after one epoch")
+        .isBetween(0.5, 3.0);
+  }
+
+  @Test
   void refusesAnOutputWithAModelUnlessResumeOrOverwrite() throws IOException {
     Files.createDirectories(tmp.resolve("checkpoints"));
     Files.writeString(tmp.resolve("model.zip"), "x");
