@@ -1,0 +1,99 @@
+package org.ferspark.evaluation.metrics;
+
+import java.io.Serializable;
+
+/**
+ * Everything one scoring pass accumulates for several models on the same examples: per model the plain metrics,
+ * the test-time-augmentation metrics (when asked) and a sample reservoir; across models the McNemar discordance
+ * counts of the plain predictions. What a Spark partition returns to the driver, merged with {@link #merge}.
+ */
+public final class EvaluationAccumulator implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private MetricsAccumulator[] plain;
+  private MetricsAccumulator[] tta;
+  private SampleReservoir[] samples;
+  private PairCounts pairs;
+  private boolean[] correct;
+
+  /**
+   * @param models models scored together
+   * @param classes classes of the dataset
+   * @param withTta also accumulate test-time-augmented predictions
+   * @param samplesPerCell faces kept per model, true class and correct/incorrect
+   * @param side image side of the faces
+   */
+  public EvaluationAccumulator(int models, int classes, boolean withTta, int samplesPerCell, int side) {
+    plain = new MetricsAccumulator[models];
+    tta = withTta ? new MetricsAccumulator[models] : null;
+    samples = new SampleReservoir[models];
+    for (int m = 0; m < models; m++) {
+      plain[m] = new MetricsAccumulator(classes);
+      if (withTta) {
+        tta[m] = new MetricsAccumulator(classes);
+      }
+      samples[m] = new SampleReservoir(classes, samplesPerCell, side);
+    }
+    pairs = new PairCounts(models);
+  }
+
+  /**
+   * Counts one example for every model.
+   *
+   * @param plainProbs per model, probabilities in label order
+   * @param ttaProbs per model, test-time-augmented probabilities, or null without TTA
+   */
+  public void add(String id, byte[] pixels, int trueLabel, float[][] plainProbs, float[][] ttaProbs) {
+    if (plainProbs.length != plain.length || (tta != null) != (ttaProbs != null)) {
+      throw new IllegalArgumentException("expected " + plain.length + " models" + (tta != null ? " with TTA" : ""));
+    }
+    if (correct == null || correct.length != plain.length) {
+      correct = new boolean[plain.length];
+    }
+    for (int m = 0; m < plain.length; m++) {
+      int predicted = plain[m].add(trueLabel, plainProbs[m]);
+      correct[m] = predicted == trueLabel;
+      samples[m].offer(id, pixels, trueLabel, predicted, plainProbs[m][predicted]);
+      if (tta != null) {
+        tta[m].add(trueLabel, ttaProbs[m]);
+      }
+    }
+    pairs.add(correct);
+  }
+
+  /** Adds {@code other} into this one; returns this. */
+  public EvaluationAccumulator merge(EvaluationAccumulator other) {
+    if (other.plain.length != plain.length || (other.tta == null) != (tta == null)) {
+      throw new IllegalArgumentException("cannot merge accumulators of different model sets");
+    }
+    for (int m = 0; m < plain.length; m++) {
+      plain[m].merge(other.plain[m]);
+      if (tta != null) {
+        tta[m].merge(other.tta[m]);
+      }
+      samples[m].merge(other.samples[m]);
+    }
+    pairs.merge(other.pairs);
+    return this;
+  }
+
+  public int models() {
+    return plain.length;
+  }
+
+  public MetricsAccumulator plain(int model) {
+    return plain[model];
+  }
+
+  /** The TTA accumulator of a model, or null without TTA. */
+  public MetricsAccumulator tta(int model) {
+    return tta == null ? null : tta[model];
+  }
+
+  public SampleReservoir samples(int model) {
+    return samples[model];
+  }
+
+  public PairCounts pairs() {
+    return pairs;
+  }
+}

@@ -1,0 +1,95 @@
+package org.ferspark.evaluation.predict;
+
+import java.util.List;
+import org.ferspark.evaluation.metrics.EvaluationAccumulator;
+import org.ferspark.preprocessing.dataset.InputError;
+
+/**
+ * Scores faces in batches with several models (and test-time augmentation if asked) and feeds every prediction
+ * into one {@link EvaluationAccumulator}. Spark-free: a Spark partition and a single-JVM loop use it alike.
+ */
+public final class BatchScorer {
+  private final List<Predictor> predictors;
+  private final boolean tta;
+  private final int side;
+  private final int classes;
+  private final EvaluationAccumulator accumulator;
+  private final String[] ids;
+  private final byte[][] faces;
+  private final int[] labels;
+  private int n;
+
+  /**
+   * @param predictors one per model, in model order
+   * @param batch faces per forward pass
+   * @param side stored face side (48)
+   * @param classes dataset classes
+   * @param samplesPerCell faces kept per model, true class and correct/incorrect
+   */
+  public BatchScorer(List<Predictor> predictors, boolean tta, int batch, int side, int classes, int samplesPerCell) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be positive, got " + batch);
+    }
+    this.predictors = List.copyOf(predictors);
+    this.tta = tta;
+    this.side = side;
+    this.classes = classes;
+    this.accumulator = new EvaluationAccumulator(predictors.size(), classes, tta, samplesPerCell, side);
+    this.ids = new String[batch];
+    this.faces = new byte[batch][];
+    this.labels = new int[batch];
+  }
+
+  /** Adds one face; a full batch is scored at once. */
+  public void add(String id, int label, byte[] pixels) {
+    if (pixels == null || pixels.length != side * side) {
+      throw new InputError("tensor '" + id + "' has " + (pixels == null ? "no" : pixels.length) + " pixel bytes, "
+          + "expected " + side + "x" + side);
+    }
+    if (label < 0 || label >= classes) {
+      throw new InputError("tensor '" + id + "' has label " + label + " outside the manifest's " + classes
+          + " classes");
+    }
+    ids[n] = id;
+    faces[n] = pixels;
+    labels[n] = label;
+    if (++n == faces.length) {
+      flush();
+    }
+  }
+
+  /** Scores what is left and returns the accumulated results. */
+  public EvaluationAccumulator finish() {
+    flush();
+    return accumulator;
+  }
+
+  private void flush() {
+    if (n == 0) {
+      return;
+    }
+    int models = predictors.size();
+    float[][][] plain = new float[models][][];
+    float[][][] augmented = tta ? new float[models][][] : null;
+    for (int m = 0; m < models; m++) {
+      plain[m] = predictors.get(m).predict(faces, n, side);
+      if (tta) {
+        augmented[m] = predictors.get(m).predictTta(faces, n, side, plain[m]);
+      }
+    }
+    float[][] p = new float[models][];
+    float[][] a = tta ? new float[models][] : null;
+    for (int i = 0; i < n; i++) {
+      for (int m = 0; m < models; m++) {
+        p[m] = plain[m][i];
+        if (tta) {
+          a[m] = augmented[m][i];
+        }
+      }
+      accumulator.add(ids[i], faces[i], labels[i], p, a);
+      ids[i] = null;
+      faces[i] = null;
+    }
+    n = 0;
+  }
+}

@@ -1,0 +1,219 @@
+package org.ferspark.evaluation.predict;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.ferspark.model.io.ModelFile;
+import org.ferspark.model.io.ModelFileException;
+import org.ferspark.model.net.OneDnn;
+import org.ferspark.preprocessing.dataset.InputError;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A loaded network that turns batches of stored faces (square uint8 grayscale) into class probabilities in the
+ * dataset's label order, through its {@link InputConvention}. Not thread-safe (DL4J networks keep per-call state):
+ * one instance per thread, from {@link PredictorCache}. Keras-imported networks run without DL4J's oneDNN layer
+ * helpers ({@link LayerHelpers}: they corrupt channels-last batch normalisation in DL4J 1.0.0-M2.1).
+ */
+public final class Predictor {
+  private final String name;
+  private final ComputationGraph graph;
+  private final InputConvention convention;
+  private final int[] outputFor;
+  private final boolean helpersStripped;
+
+  private Predictor(String name, ComputationGraph graph, InputConvention convention, int[] outputFor,
+      boolean helpersStripped) {
+    this.name = name;
+    this.graph = graph;
+    this.convention = convention;
+    this.outputFor = outputFor;
+    this.helpersStripped = helpersStripped;
+  }
+
+  /**
+   * Loads the network of {@code spec} from the file's bytes and checks it: one input, one softmax-like output with
+   * one unit per label, input of the convention's shape.
+   *
+   * @param datasetLabels the dataset's label order, which the probabilities follow
+   * @throws InputError naming {@code spec.location()} and the problem
+   */
+  public static Predictor load(ModelSpec spec, byte[] bytes, List<String> datasetLabels) {
+    if (spec.convention() == null) {
+      throw new IllegalStateException(spec.name() + ": convention not settled (PreparedModel.prepare)");
+    }
+    int[] outputFor = spec.convention().outputIndexFor(datasetLabels, spec.location());
+    OneDnn.enable();
+    ComputationGraph graph = switch (spec.kind()) {
+      case FER -> loadFer(spec, bytes);
+      case KERAS -> loadKeras(spec, bytes);
+    };
+    Predictor p = new Predictor(spec.name(), graph, spec.convention(), outputFor,
+        spec.kind() == ModelSpec.Kind.KERAS);
+    p.probe(spec.location());
+    return p;
+  }
+
+  /** A copy with its own network (same weights) for another thread. */
+  public Predictor copy() {
+    ComputationGraph clone = graph.clone();
+    return new Predictor(name, helpersStripped ? LayerHelpers.strip(clone) : clone, convention, outputFor,
+        helpersStripped);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ComputationGraph graph() {
+    return graph;
+  }
+
+  /** Probabilities of the first {@code n} faces (side {@code side}), dataset label order. */
+  public float[][] predict(byte[][] faces, int n, int side) {
+    if (n == 0) {
+      return new float[0][];
+    }
+    INDArray x = Nd4j.create(convention.input(faces, n, side), convention.shape(n), 'c');
+    INDArray out = graph.outputSingle(false, x);
+    float[][] raw = out.toFloatMatrix();
+    x.close();
+    out.close();
+    float[][] probs = new float[n][outputFor.length];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < outputFor.length; c++) {
+        probs[i][c] = raw[i][outputFor[c]];
+      }
+    }
+    return probs;
+  }
+
+  /** Test-time augmentation: the mean probabilities over the {@link FaceViews#ttaViews} of each face. */
+  public float[][] predictTta(byte[][] faces, int n, int side) {
+    return predictTta(faces, n, side, predict(faces, n, side));
+  }
+
+  /** {@link #predictTta(byte[][], int, int)} reusing {@code plain}, the faces' own probabilities (the first view). */
+  public float[][] predictTta(byte[][] faces, int n, int side, float[][] plain) {
+    byte[][][] views = new byte[n][][];
+    for (int i = 0; i < n; i++) {
+      views[i] = FaceViews.ttaViews(faces[i], side);
+    }
+    float[][] sum = new float[n][];
+    for (int i = 0; i < n; i++) {
+      sum[i] = plain[i].clone();
+    }
+    byte[][] batch = new byte[n][];
+    for (int v = 1; v < FaceViews.TTA_VIEWS; v++) {
+      for (int i = 0; i < n; i++) {
+        batch[i] = views[i][v];
+      }
+      float[][] p = predict(batch, n, side);
+      for (int i = 0; i < n; i++) {
+        for (int c = 0; c < outputFor.length; c++) {
+          sum[i][c] += p[i][c];
+        }
+      }
+    }
+    for (float[] row : sum) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] /= FaceViews.TTA_VIEWS;
+      }
+    }
+    return sum;
+  }
+
+  /** One zero image through the network: the shape must fit and the outputs must look like probabilities. */
+  private void probe(String location) {
+    int size = convention.size();
+    INDArray zero = Nd4j.zeros(DataType.FLOAT, convention.shape(1));
+    long[] shape;
+    float[] out;
+    try {
+      INDArray y = graph.outputSingle(false, zero);
+      shape = y.shape();
+      out = y.toFloatVector();
+    } catch (RuntimeException e) {
+      throw new InputError(location + ": the network does not take a " + Arrays.toString(convention.shape(1))
+          + " input (" + size + "x" + size + ", channels " + (convention.channelsLast() ? "last" : "first")
+          + "): " + firstLine(e) + "; declare the peer's size= and channels=");
+    }
+    if (shape.length != 2 || shape[1] != convention.outputLabels().size()) {
+      throw new InputError(location + ": the network gives output shape " + Arrays.toString(shape) + " but "
+          + convention.outputLabels().size() + " labels are declared " + convention.outputLabels());
+    }
+    double sum = 0;
+    for (float v : out) {
+      if (v < 0 || !Float.isFinite(v)) {
+        sum = Double.NaN;
+        break;
+      }
+      sum += v;
+    }
+    if (!(Math.abs(sum - 1) < 1e-3)) {
+      throw new InputError(location + ": the outputs " + Arrays.toString(out) + " are not probabilities (sum "
+          + sum + "); evaluation needs a softmax output");
+    }
+  }
+
+  private static ComputationGraph loadFer(ModelSpec spec, byte[] bytes) {
+    Path tmp = tempCopy(bytes, ".zip");
+    try {
+      return ModelFile.load(tmp, false).graph();
+    } catch (ModelFileException e) {
+      throw new InputError(e.getMessage().replace(tmp.toString(), spec.location()));
+    } finally {
+      delete(tmp);
+    }
+  }
+
+  private static ComputationGraph loadKeras(ModelSpec spec, byte[] bytes) {
+    Path tmp = tempCopy(bytes, ".hdf5");
+    try {
+      ComputationGraph g = LayerHelpers.strip(KerasModelImport.importKerasModelAndWeights(tmp.toString(), false));
+      if (g.getConfiguration().getNetworkInputs().size() != 1 || g.getConfiguration().getNetworkOutputs().size() != 1) {
+        throw new InputError(spec.location() + ": a peer needs one input and one output, found inputs "
+            + g.getConfiguration().getNetworkInputs() + " and outputs " + g.getConfiguration().getNetworkOutputs());
+      }
+      return g;
+    } catch (InputError e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InputError(spec.location() + ": not a Keras HDF5 model DL4J can import: "
+          + firstLine(e).replace(tmp.toString(), spec.location()));
+    } finally {
+      delete(tmp);
+    }
+  }
+
+  private static Path tempCopy(byte[] bytes, String suffix) {
+    try {
+      Path tmp = Files.createTempFile("fer-evaluate-", suffix);
+      Files.write(tmp, bytes);
+      return tmp;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a temporary model file: " + e.getMessage(), e);
+    }
+  }
+
+  private static void delete(Path tmp) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      tmp.toFile().deleteOnExit();
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

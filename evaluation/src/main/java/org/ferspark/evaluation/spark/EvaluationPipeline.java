@@ -1,0 +1,207 @@
+package org.ferspark.evaluation.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.ferspark.evaluation.EvaluateSettings;
+import org.ferspark.evaluation.metrics.EvaluationAccumulator;
+import org.ferspark.evaluation.metrics.EvaluationResult;
+import org.ferspark.evaluation.metrics.ModelEvaluation;
+import org.ferspark.evaluation.predict.BatchScorer;
+import org.ferspark.evaluation.predict.ModelSpec;
+import org.ferspark.evaluation.predict.Predictor;
+import org.ferspark.evaluation.predict.PredictorCache;
+import org.ferspark.evaluation.predict.PreparedModel;
+import org.ferspark.model.train.DatasetManifest;
+import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one split of a preprocessed dataset with one or more models in one pass over the Parquet tensors: each
+ * model file's bytes are broadcast once, each executor JVM parses each model once ({@link PredictorCache}), every
+ * partition is scored in batches by all models (plain and, if asked, test-time augmented) into one
+ * {@link EvaluationAccumulator}, and only those accumulators (counts, bins, pair counts, a few gallery faces) travel
+ * back, merged with {@code treeReduce}. No per-example result reaches the driver.
+ *
+ * <p>Needs a finished preprocessing output ({@code manifest.json} written) and model files of its classes.
+ */
+public final class EvaluationPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluationPipeline.class);
+
+  private EvaluationPipeline() {
+  }
+
+  /** The checked inputs of a run: the dataset's manifest and the models, loaded once on the driver. */
+  public record Inputs(String data, String split, DatasetManifest manifest, List<PreparedModel> models) {
+  }
+
+  /**
+   * Checks everything before Spark starts: the dataset has a manifest and the split, and every model loads, takes
+   * the tensors and names the dataset's classes.
+   *
+   * @throws InputError naming the path and the problem
+   */
+  public static Inputs prepare(String data, String split, List<ModelSpec> specs, Configuration hadoop) {
+    if (specs.isEmpty()) {
+      throw new InputError("no model to evaluate");
+    }
+    DatasetManifest manifest = DatasetManifest.read(data, hadoop);
+    if (manifest.height() != manifest.width()) {
+      throw new InputError(data + ": tensors of " + manifest.height() + "x" + manifest.width() + "; evaluation "
+          + "needs square faces");
+    }
+    Long total = manifest.splitTotals().get(split);
+    if (total == null || total <= 0) {
+      throw new InputError("split '" + split + "' of " + data + " is " + (total == null ? "missing" : "empty")
+          + "; the manifest has " + manifest.splitTotals() + " (choose one with --split)");
+    }
+    Path dir = splitDir(data, split);
+    try {
+      FileSystem fs = dir.getFileSystem(hadoop);
+      if (!fs.exists(dir) || fs.listStatus(dir, p -> p.getName().endsWith(".parquet")).length == 0) {
+        throw new InputError("split '" + split + "' is listed in " + data + "/manifest.json but " + dir
+            + " holds no Parquet files (incomplete copy?)");
+      }
+    } catch (IOException e) {
+      throw new InputError("cannot list " + dir + ": " + e.getMessage());
+    }
+    List<PreparedModel> models = new ArrayList<>();
+    for (ModelSpec spec : ModelSpec.uniqueNames(specs)) {
+      models.add(PreparedModel.prepare(spec, manifest.labels(), hadoop));
+    }
+    return new Inputs(data, split, manifest, models);
+  }
+
+  /** Scores the split with every model; see the class comment. */
+  public static EvaluationResult run(SparkSession spark, Inputs in, EvaluateSettings settings, boolean tta) {
+    long t0 = System.nanoTime();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<String> labels = in.manifest().labels();
+    int side = in.manifest().height();
+    List<Broadcast<byte[]>> bytes = new ArrayList<>();
+    List<ModelSpec> specs = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (PreparedModel m : in.models()) {
+      bytes.add(jsc.broadcast(m.bytes()));
+      specs.add(m.spec());
+      keys.add(m.key());
+    }
+    LOG.info("fer-evaluate: split '{}' of {} with {}", in.split(), in.data(), describe(in.models()));
+    try {
+      JavaRDD<Row> rows = spark.read().parquet(splitDir(in.data(), in.split()).toString())
+          .select("id", "label", "pixels").javaRDD();
+      int partitions = settings.partitions() > 0 ? settings.partitions() : jsc.defaultParallelism();
+      if (rows.getNumPartitions() < partitions) {
+        rows = rows.repartition(partitions);
+      }
+      ScorePartition score = new ScorePartition(specs, keys, bytes, labels, tta, settings.batch(), side,
+          settings.samplesPerCell());
+      EvaluationAccumulator total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
+      long expected = in.manifest().splitTotals().get(in.split());
+      long scored = total.plain(0).examples();
+      if (scored != expected) {
+        throw new InputError("scored " + scored + " tensors of split '" + in.split() + "' but " + in.data()
+            + "/manifest.json counts " + expected + ": the tensors and the manifest do not belong together");
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      LOG.info("fer-evaluate: {} faces of split '{}' x {} model(s){} in {} partitions, {} s ({} faces/s)", scored,
+          in.split(), specs.size(), tta ? " with TTA" : "", rows.getNumPartitions(), String.format("%.1f", seconds),
+          String.format("%.1f", scored / seconds));
+      return result(in, total, seconds);
+    } finally {
+      bytes.forEach(b -> b.destroy());
+    }
+  }
+
+  /** The result records from the merged accumulator. */
+  static EvaluationResult result(Inputs in, EvaluationAccumulator total, double seconds) {
+    List<String> labels = in.manifest().labels();
+    List<ModelEvaluation> models = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int m = 0; m < in.models().size(); m++) {
+      PreparedModel pm = in.models().get(m);
+      names.add(pm.spec().name());
+      models.add(new ModelEvaluation(pm.spec().name(), pm.spec().location(), pm.metadata(),
+          total.plain(m).toMetrics(labels), total.tta(m) == null ? null : total.tta(m).toMetrics(labels),
+          total.samples(m).samples(), pm.history()));
+    }
+    return new EvaluationResult(in.data(), in.split(), in.manifest().fingerprint(), models,
+        total.pairs().tests(names), seconds);
+  }
+
+  static Path splitDir(String data, String split) {
+    return new Path(new Path(data, "tensors"), "split=" + split);
+  }
+
+  /** Executor side: one partition of {@code (id, label, pixels)} rows scored by every model into one accumulator. */
+  static final class ScorePartition implements FlatMapFunction<Iterator<Row>, EvaluationAccumulator> {
+    private static final long serialVersionUID = 1L;
+    private final List<ModelSpec> specs;
+    private final List<String> keys;
+    private final List<Broadcast<byte[]>> bytes;
+    private final List<String> labels;
+    private final boolean tta;
+    private final int batch;
+    private final int side;
+    private final int samplesPerCell;
+
+    ScorePartition(List<ModelSpec> specs, List<String> keys, List<Broadcast<byte[]>> bytes, List<String> labels,
+        boolean tta, int batch, int side, int samplesPerCell) {
+      this.specs = List.copyOf(specs);
+      this.keys = List.copyOf(keys);
+      this.bytes = List.copyOf(bytes);
+      this.labels = List.copyOf(labels);
+      this.tta = tta;
+      this.batch = batch;
+      this.side = side;
+      this.samplesPerCell = samplesPerCell;
+    }
+
+    @Override
+    public Iterator<EvaluationAccumulator> call(Iterator<Row> rows) {
+      FaceNormalizer.singleThreaded();
+      List<Predictor> predictors = new ArrayList<>();
+      try {
+        for (int m = 0; m < specs.size(); m++) {
+          int k = m;
+          predictors.add(PredictorCache.borrow(keys.get(m),
+              () -> Predictor.load(specs.get(k), bytes.get(k).value(), labels)));
+        }
+        BatchScorer scorer = new BatchScorer(predictors, tta, batch, side, labels.size(), samplesPerCell);
+        while (rows.hasNext()) {
+          Row r = rows.next();
+          scorer.add(r.getString(0), r.getInt(1), (byte[]) r.get(2));
+        }
+        return List.of(scorer.finish()).iterator();
+      } finally {
+        for (int m = 0; m < predictors.size(); m++) {
+          PredictorCache.release(keys.get(m), predictors.get(m));
+        }
+      }
+    }
+  }
+
+  /** For logs: model name → metadata, shortened. */
+  static String describe(List<PreparedModel> models) {
+    List<String> out = new ArrayList<>();
+    for (PreparedModel m : models) {
+      Map<String, Object> md = m.metadata();
+      out.add(m.spec().name() + " (" + md.get("kind") + ", " + md.get("parameters") + " parameters)");
+    }
+    return String.join(", ", out);
+  }
+}

@@ -1,0 +1,227 @@
+package org.ferspark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ferspark.evaluation.EvaluateSettings;
+import org.ferspark.evaluation.metrics.ConfusionMatrixCsv;
+import org.ferspark.evaluation.metrics.MetricsJson;
+import org.ferspark.evaluation.predict.ModelSpec;
+import org.ferspark.evaluation.spark.EvaluationPipeline;
+import org.ferspark.model.io.ModelFile;
+import org.ferspark.model.io.ModelMetadata;
+import org.ferspark.model.net.ArchitectureOptions;
+import org.ferspark.model.net.Architectures;
+import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.dataset.Emotion;
+import org.ferspark.preprocessing.spark.PreprocessPipeline;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evaluation job on data/sample preprocessed by the real pipeline with untrained tiny-cnn models; one local[2]
+ * session for the class (the full command line runs last: the job stops the session it finds).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EvaluateJobTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path PEER = Path.of("/work/shared/peers/mini_xception_fer2013.hdf5");
+  @TempDir static Path shared;
+  @TempDir Path tmp;
+  static SparkSession spark;
+  static String data;
+  static Path modelA;
+  static Path modelB;
+
+  @BeforeAll
+  static void sessionTensorsAndModels() throws IOException {
+    spark = SparkSession.builder().master("local[2]").appName("EvaluateJobTest")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .getOrCreate();
+    data = shared.resolve("sample").toString();
+    String input = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample").toString();
+    PreprocessPipeline.run(spark, PreprocessSettings.from(FerConfig.load(null, List.of(), Map.of()), input, data,
+        true));
+    modelA = tinyModel(shared.resolve("a.zip"), 1);
+    modelB = tinyModel(shared.resolve("b.zip"), 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static Path tinyModel(Path file, long seed) throws IOException {
+    ComputationGraph g = Architectures.build("tiny-cnn", ArchitectureOptions.defaults(7).withSeed(seed));
+    ModelFile.save(g, ModelMetadata.of(Emotion.labelNames(7), "tiny-cnn", Map.of(), "test"), file, false);
+    return file;
+  }
+
+  @Test
+  @Order(1)
+  void oneModelWritesItsFilesAtTheTopLevelAndSeveralGetFoldersAndAComparison() throws IOException {
+    EvaluateSettings settings = EvaluateSettings.from(FerConfig.load(null, List.of(), Map.of()));
+    Path one = tmp.resolve("one");
+    EvaluateJob.Report r = EvaluateJob.run(spark, EvaluationPipeline.prepare(data, "test",
+        List.of(ModelSpec.fer(modelA.toString())), new Configuration()), settings, one, false);
+    assertThat(names(one)).containsExactly(ConfusionMatrixCsv.COUNTS, ConfusionMatrixCsv.NORMALIZED,
+        MetricsJson.METRICS);
+    assertThat(r.files()).hasSize(3);
+    JsonNode metrics = JSON.readTree(one.resolve(MetricsJson.METRICS).toFile());
+    assertThat(metrics.path("examples").asLong()).isEqualTo(70);
+    assertThat(metrics.path("model").path("name").asText()).isEqualTo("a");
+    assertThat(Files.readAllLines(one.resolve(ConfusionMatrixCsv.COUNTS))).hasSize(8);
+
+    Path two = tmp.resolve("two");
+    EvaluateJob.run(spark, EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(modelA.toString()),
+        ModelSpec.fer(modelB.toString())), new Configuration()), settings, two, false);
+    assertThat(names(two)).containsExactly("a", "b", MetricsJson.COMPARISON);
+    assertThat(names(two.resolve("b"))).containsExactly(ConfusionMatrixCsv.COUNTS, ConfusionMatrixCsv.NORMALIZED,
+        MetricsJson.METRICS);
+    JsonNode comparison = JSON.readTree(two.resolve(MetricsJson.COMPARISON).toFile());
+    assertThat(comparison.path("models")).hasSize(2);
+    assertThat(comparison.path("mcnemar")).hasSize(1);
+    assertThat(comparison.path("mcnemar").get(0).path("model_a").asText()).isEqualTo("a");
+  }
+
+  @Test
+  @Order(2)
+  void badArgumentsAreUsageErrors() {
+    String report = tmp.resolve("r").toString();
+    assertThat(exec()).isEqualTo(2);
+    assertThat(exec("--data", data, "--report", report, "--peer", "onnx:/m.onnx")).isEqualTo(2);
+    assertThat(lastErr).contains("unknown peer kind 'onnx'");
+    assertThat(exec("--data", data, "--report", report, "--model", modelA.toString(), "--set",
+        "fer.evaluate.bacth=3")).isEqualTo(2);
+    assertThat(exec("--data", data, "--report", report, "--model", modelA.toString(), "--split", "holdout"))
+        .isEqualTo(2);
+    assertThat(Path.of(report)).doesNotExist();
+  }
+
+  @Test
+  @Order(3)
+  void badInputsAreOneClearMessageAndExitCodeOne() throws IOException {
+    String report = tmp.resolve("r").toString();
+    assertThat(exec("--data", tmp.resolve("nothing").toString(), "--report", report, "--model", modelA.toString()))
+        .isEqualTo(1);
+    assertThat(lastErr).contains("no manifest.json").doesNotContain("\tat ");
+
+    Path noTest = tmp.resolve("no-test");
+    copyTree(Path.of(data), noTest);
+    ObjectNode manifest = (ObjectNode) JSON.readTree(noTest.resolve("manifest.json").toFile());
+    ((ObjectNode) manifest.path("splits")).remove("test");
+    Files.writeString(noTest.resolve("manifest.json"), manifest.toString());
+    Files.deleteIfExists(noTest.resolve(".manifest.json.crc"));
+    assertThat(exec("--data", noTest.toString(), "--report", report, "--model", modelA.toString())).isEqualTo(1);
+    assertThat(lastErr).contains("split 'test'").contains("missing").doesNotContain("\tat ");
+
+    Path random = Files.write(tmp.resolve("random.zip"), new byte[] {1, 2, 3, 4, 5});
+    assertBadModel(random, "not a zip file");
+    byte[] whole = Files.readAllBytes(modelA);
+    Path truncated = Files.write(tmp.resolve("truncated.zip"), Arrays.copyOf(whole, whole.length / 2));
+    assertBadModel(truncated, "truncated or corrupt");
+    Path future = tmp.resolve("future.zip");
+    Files.copy(modelA, future);
+    try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + future.toUri()), Map.of())) {
+      Path entry = zip.getPath(ModelFile.METADATA_ENTRY);
+      Files.writeString(entry, Files.readString(entry).replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+    }
+    assertBadModel(future, "unsupported formatVersion 99");
+    Path notHdf5 = Files.writeString(tmp.resolve("peer.hdf5"), "not HDF5");
+    assertThat(exec("--data", data, "--report", report, "--peer", "keras:" + notHdf5)).isEqualTo(1);
+    assertThat(lastErr).contains(notHdf5.toString()).contains("not a Keras HDF5 model");
+
+    assertThat(exec("--data", data, "--report", report, "--set", "fer.evaluate.default-model=" + tmp.resolve(
+        "models/fer2013-default.zip"))).isEqualTo(1);
+    assertThat(lastErr).contains("no --model or --peer given").contains("fer2013-default.zip");
+    assertThat(Path.of(report)).doesNotExist();
+  }
+
+  @Test
+  @Order(4)
+  void theCommandLineUsesTheDefaultModelAndRefusesToReplaceAReportWithoutOverwrite() throws IOException {
+    Path report = tmp.resolve("cli");
+    String[] args = {"--data", data, "--report", report.toString(), "--tta", "--set",
+        "fer.evaluate.default-model=" + modelA};
+    assertThat(exec(args)).as(lastErr).isEqualTo(0);
+    assertThat(lastOut).contains("fer-evaluate: report in " + report.toAbsolutePath());
+    JsonNode metrics = JSON.readTree(report.resolve(MetricsJson.METRICS).toFile());
+    assertThat(metrics.path("model").path("source").asText()).isEqualTo(modelA.toString());
+    assertThat(metrics.path("tta").path("examples").asLong()).isEqualTo(70);
+
+    assertThat(exec(args)).isEqualTo(1);
+    assertThat(lastErr).contains("already holds an evaluation report").contains("--overwrite");
+  }
+
+  static String lastErr = "";
+  static String lastOut = "";
+
+  private static int exec(String... args) {
+    PrintStream err = System.err;
+    PrintStream out = System.out;
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+    try {
+      return JobRunner.execute(new EvaluateJob(), args);
+    } finally {
+      System.setErr(err);
+      System.setOut(out);
+      lastErr = errBytes.toString(StandardCharsets.UTF_8);
+      lastOut = outBytes.toString(StandardCharsets.UTF_8);
+      err.print(lastErr);
+      out.print(lastOut);
+    }
+  }
+
+  private void assertBadModel(Path model, String reason) {
+    assertThat(exec("--data", data, "--report", tmp.resolve("r").toString(), "--model", model.toString()))
+        .as("exit code for %s", model).isEqualTo(1);
+    assertThat(lastErr).contains("fer-evaluate: error: " + model).contains(reason).doesNotContain("\tat ");
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
