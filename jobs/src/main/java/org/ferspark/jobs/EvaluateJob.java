@@ -16,6 +16,7 @@ import org.ferspark.evaluation.EvaluateSettings;
 import org.ferspark.evaluation.metrics.ConfusionMatrixCsv;
 import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.MetricsJson;
+import org.ferspark.evaluation.report.HtmlReport;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.PeerSpec;
@@ -39,8 +40,9 @@ import picocli.CommandLine.Option;
         + "McNemar tests between models.")
 public final class EvaluateJob implements Callable<Integer> {
   /** Files this job writes into a report directory (and model subdirectories); --overwrite replaces only these. */
-  public static final List<String> REPORT_FILES = List.of(MetricsJson.METRICS, MetricsJson.COMPARISON,
-      ConfusionMatrixCsv.COUNTS, ConfusionMatrixCsv.NORMALIZED);
+  public static final List<String> REPORT_FILES = Stream.concat(
+      Stream.of(MetricsJson.METRICS, MetricsJson.COMPARISON, ConfusionMatrixCsv.COUNTS, ConfusionMatrixCsv.NORMALIZED),
+      HtmlReport.FILES.stream()).toList();
 
   @Option(names = "--model", paramLabel = "PATH",
       description = "fer-spark model file (any Hadoop path; repeatable). Default: fer.evaluate.default-model.")
@@ -142,7 +144,7 @@ public final class EvaluateJob implements Callable<Integer> {
     summary.put("seconds", Math.round(r.result().seconds() * 10) / 10.0);
     summary.put("report", r.dir().toAbsolutePath().toString());
     JobRunner.printSummary("fer-evaluate", summary);
-    System.out.println("fer-evaluate: report in " + r.dir().toAbsolutePath());
+    System.out.println("fer-evaluate: report in " + r.dir().toAbsolutePath().resolve(HtmlReport.INDEX));
     return JobRunner.OK;
   }
 
@@ -158,15 +160,17 @@ public final class EvaluateJob implements Callable<Integer> {
   }
 
   /**
-   * Writes every report file of {@code result} into {@code dir}: THE single call site of the report writers.
-   * Now the machine-readable files; the HTML/PNG report ({@code org.ferspark.evaluation.report}) is to be called
-   * here too.
+   * Writes every report file of {@code result} into {@code dir}: metrics.json and the confusion-matrix CSVs per
+   * model, comparison.json for several models, then the PNG charts and index.html ({@link HtmlReport}). One model:
+   * everything at the top of {@code dir}; several: each model in {@code dir/<name>/} (the report's folder names).
    */
   public static List<Path> writeReport(EvaluationResult result, Path dir) throws IOException {
     List<Path> files = new ArrayList<>();
     boolean single = result.models().size() == 1;
-    for (ModelEvaluation m : result.models()) {
-      Path modelDir = single ? dir : dir.resolve(m.name());
+    List<String> folders = HtmlReport.folderNames(result.models());
+    for (int i = 0; i < result.models().size(); i++) {
+      ModelEvaluation m = result.models().get(i);
+      Path modelDir = single ? dir : dir.resolve(folders.get(i));
       files.add(MetricsJson.writeMetrics(result, m, modelDir));
       ConfusionMatrixCsv.write(m.plain(), modelDir);
       files.add(modelDir.resolve(ConfusionMatrixCsv.COUNTS));
@@ -175,7 +179,7 @@ public final class EvaluateJob implements Callable<Integer> {
     if (!single) {
       files.add(MetricsJson.writeComparison(result, dir));
     }
-    // HTML/PNG report writer (org.ferspark.evaluation.report) goes here.
+    files.add(HtmlReport.write(result, dir));
     return files;
   }
 

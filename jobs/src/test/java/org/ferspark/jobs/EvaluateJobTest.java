@@ -89,9 +89,10 @@ class EvaluateJobTest {
     Path one = tmp.resolve("one");
     EvaluateJob.Report r = EvaluateJob.run(spark, EvaluationPipeline.prepare(data, "test",
         List.of(ModelSpec.fer(modelA.toString())), new Configuration()), settings, one, false);
-    assertThat(names(one)).containsExactly(ConfusionMatrixCsv.COUNTS, ConfusionMatrixCsv.NORMALIZED,
-        MetricsJson.METRICS);
-    assertThat(r.files()).hasSize(3);
+    assertThat(names(one)).as("no curves.png: this model file has no training history").containsExactly(
+        ConfusionMatrixCsv.COUNTS, "confusion_matrix.png", ConfusionMatrixCsv.NORMALIZED, "index.html",
+        MetricsJson.METRICS, "reliability.png", "samples.png");
+    assertThat(r.files()).hasSize(4).last().isEqualTo(one.resolve("index.html"));
     JsonNode metrics = JSON.readTree(one.resolve(MetricsJson.METRICS).toFile());
     assertThat(metrics.path("examples").asLong()).isEqualTo(70);
     assertThat(metrics.path("model").path("name").asText()).isEqualTo("a");
@@ -100,9 +101,9 @@ class EvaluateJobTest {
     Path two = tmp.resolve("two");
     EvaluateJob.run(spark, EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(modelA.toString()),
         ModelSpec.fer(modelB.toString())), new Configuration()), settings, two, false);
-    assertThat(names(two)).containsExactly("a", "b", MetricsJson.COMPARISON);
-    assertThat(names(two.resolve("b"))).containsExactly(ConfusionMatrixCsv.COUNTS, ConfusionMatrixCsv.NORMALIZED,
-        MetricsJson.METRICS);
+    assertThat(names(two)).containsExactly("a", "b", MetricsJson.COMPARISON, "index.html");
+    assertThat(names(two.resolve("b"))).containsExactly(ConfusionMatrixCsv.COUNTS, "confusion_matrix.png",
+        ConfusionMatrixCsv.NORMALIZED, "index.html", MetricsJson.METRICS, "reliability.png", "samples.png");
     JsonNode comparison = JSON.readTree(two.resolve(MetricsJson.COMPARISON).toFile());
     assertThat(comparison.path("models")).hasSize(2);
     assertThat(comparison.path("mcnemar")).hasSize(1);
@@ -169,7 +170,11 @@ class EvaluateJobTest {
     String[] args = {"--data", data, "--report", report.toString(), "--tta", "--set",
         "fer.evaluate.default-model=" + modelA};
     assertThat(exec(args)).as(lastErr).isEqualTo(0);
-    assertThat(lastOut).contains("fer-evaluate: report in " + report.toAbsolutePath());
+    assertThat(lastOut).contains("fer-evaluate: report in " + report.toAbsolutePath().resolve("index.html"));
+    for (String file : List.of("index.html", "confusion_matrix.png", "samples.png", "reliability.png",
+        "confusion_matrix.csv", "confusion_matrix_normalized.csv")) {
+      assertThat(report.resolve(file)).as("the job writes the whole report").isNotEmptyFile();
+    }
     JsonNode metrics = JSON.readTree(report.resolve(MetricsJson.METRICS).toFile());
     assertThat(metrics.path("model").path("source").asText()).isEqualTo(modelA.toString());
     assertThat(metrics.path("tta").path("examples").asLong()).isEqualTo(70);

@@ -58,8 +58,15 @@ public final class HtmlReport {
     return index;
   }
 
-  /** Folder names for the models: safe characters only, unique, never "." or "..". */
-  static List<String> folderNames(List<ModelEvaluation> models) {
+  /** The files a report writes into each folder (besides the metrics files of the evaluation job). */
+  public static final List<String> FILES = List.of(INDEX, ModelImages.CONFUSION, ModelImages.CURVES,
+      ModelImages.SAMPLES, ModelImages.RELIABILITY);
+
+  /**
+   * Folder names for the models of a comparison: safe characters only, unique, never "." or "..". The evaluation
+   * job writes each model's metrics files into the same folders.
+   */
+  public static List<String> folderNames(List<ModelEvaluation> models) {
     List<String> names = new ArrayList<>();
     Set<String> taken = new HashSet<>(List.of(INDEX, ModelImages.CONFUSION, ModelImages.CURVES,
         ModelImages.SAMPLES, ModelImages.RELIABILITY));
