@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EvaluateJobTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path PEER = Path.of("/work/shared/peers/mini_xception_fer2013.hdf5");
+  static final Path PEER = Path.of(System.getProperty("fer.repo.root", ".."))
+      .resolve("../shared/peers/mini_xception_fer2013.hdf5").normalize();
   @TempDir static Path shared;
   @TempDir Path tmp;
   static SparkSession spark;
@@ -64,7 +65,8 @@ class EvaluateJobTest {
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .getOrCreate();
     data = shared.resolve("sample").toString();
-    String input = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample").toString();
+    String input = Path.of(System.getProperty("fer.repo.root", ".."))
+      .resolve("data/sample").toString();
     PreprocessPipeline.run(spark, PreprocessSettings.from(FerConfig.load(null, List.of(), Map.of()), input, data,
         true));
     modelA = tinyModel(shared.resolve("a.zip"), 1);

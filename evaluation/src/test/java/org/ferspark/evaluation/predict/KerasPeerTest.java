@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real mini-Xception peer (/work/shared/peers) through DL4J's Keras import. */
+/** The real mini-Xception peer (../shared/peers beside the checkout) through DL4J's Keras import. */
 class KerasPeerTest {
-  static final Path PEER = Path.of("/work/shared/peers/mini_xception_fer2013.hdf5");
+  static final Path PEER = Path.of(System.getProperty("fer.repo.root", ".."))
+      .resolve("../shared/peers/mini_xception_fer2013.hdf5").normalize();
   static final String SPEC = "keras:" + PEER + ":size=64,scale=symmetric,"
       + "labels=angry,disgust,fear,happy,sad,surprise,neutral";
 

@@ -19,7 +19,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /** Test images made in code: OpenCV-encoded patterns, hand-made headers, and a few real FER2013 JPEGs. */
 final class Fixtures {
-  static final Path FER_HAPPY = Path.of("/work/shared/data/fer2013/train/happy");
+  static final Path FER_HAPPY = Path.of(System.getProperty("fer.repo.root", ".."))
+      .resolve("../shared/data/fer2013/train/happy").normalize();
 
   private Fixtures() {}
 
