@@ -22,7 +22,7 @@ submit-scripts/evaluate.sh --data "$OUT/preprocessed" --model "$OUT/model/model.
 
 if [[ -f "$ROOT/models/fer2013-default.zip" ]]; then
   echo "== predict with the shipped model models/fer2013-default.zip (trained on all of FER2013's training split)"
-  submit-scripts/predict.sh --top 2 "$ROOT/data/sample/test/happy" "$ROOT/data/sample/test/surprise" | head -8
+  submit-scripts/predict.sh --top 2 "$ROOT/data/sample/test/happy" "$ROOT/data/sample/test/surprise" | sed -n 1,8p
 fi
 
 echo "== done: manifest at $OUT/preprocessed/manifest.json, model at $OUT/model/model.zip"
