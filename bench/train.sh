@@ -8,11 +8,13 @@
 #        ratios DL4J/PyTorch (goal: single-JVM training >= 1.0)
 #
 #   bench/train.sh [--arch paper-cnn|vgg-bn|all] [--batches N] [--only dl4j|spark|torch] [--data PREPROCESSED]
+#                  [--train-images N]
 #
 # --batches N: timed batches of TrainBench and torch_bench (default 10; inference batches = N, latency samples =
-#   5N). --data: a preprocessed dataset (default: data/sample, preprocessed once into bench/work/train-data); the
-#   epoch runs (--no-spark and Spark) train one epoch over its whole train split, so keep it a fixed subset.
-# Env: FER_DRIVER_MEMORY (default 4g), BENCH_XMX (TrainBench heap, default 4g).
+#   5N). --data: a preprocessed dataset; the epoch runs (--no-spark and Spark) train one epoch over its whole train
+#   split, so keep it a fixed subset. Default: the first --train-images (default 2560) FER2013 train files and 350
+#   validation files, preprocessed once into bench/work/ (data/sample when FER2013 is absent).
+# Env: FER2013 (default ../shared/data/fer2013), FER_DRIVER_MEMORY (default 4g), BENCH_XMX (TrainBench heap, 4g).
 # Needs the CPU jar (built if missing) and, for the PyTorch peer, Debian's python3-torch and libopenblas0-pthread.
 # Work files go to bench/work/ (git-ignored). Not a test: a full run takes many minutes on 2 cores; run it on a
 # quiet machine (other processes skew every figure).
@@ -20,13 +22,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 archs="paper-cnn vgg-bn"
 batches=10
+train_images=2560
 only=all
+FER2013=${FER2013:-../shared/data/fer2013}
 data=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -34,12 +38,14 @@ while [[ $# -gt 0 ]]; do
     --batches) batches=${2:?}; shift 2 ;;
     --only) only=${2:?}; shift 2 ;;
     --data) data=${2:?}; shift 2 ;;
+    --train-images) train_images=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
 done
 case "$only" in all|dl4j|spark|torch) ;; *) echo "--only must be dl4j, spark or torch" >&2; usage ;; esac
 [[ "$batches" =~ ^[1-9][0-9]*$ ]] || { echo "--batches must be a positive integer, got '$batches'" >&2; usage; }
+[[ "$train_images" =~ ^[1-9][0-9]*$ ]] || { echo "--train-images must be a positive integer, got '$train_images'" >&2; usage; }
 want() { [[ "$only" == all || "$only" == "$1" ]]; }
 
 WORK=bench/work
@@ -73,10 +79,29 @@ if want dl4j || want spark; then
     exit 1
   fi
   if [[ -z "$data" ]]; then
-    data=$WORK/train-data
+    if [[ -d "$FER2013/train" && -d "$FER2013/validation" ]]; then
+      # A fixed FER2013 subset: the first --train-images train files and 350 validation files by file name (every
+      # class represented). Big enough for several Spark splits (2 workers x 64 x 5 = 640 images each), so the
+      # epoch rates are not dominated by the first fit's warm-up.
+      src=$WORK/fer-train-bench-$train_images
+      if [[ ! -d "$src" ]]; then
+        rm -rf "$src.tmp"; mkdir -p "$src.tmp"
+        for split_n in "train:$train_images" "validation:350"; do
+          split=${split_n%%:*}; n=${split_n#*:}
+          (cd "$FER2013" && find "$split" -type f -name '*.jpg' | sort -t/ -k3 | sed -n "1,${n}p" \
+            | xargs cp --parents -t "$OLDPWD/$src.tmp")
+        done
+        mv "$src.tmp" "$src"
+      fi
+    else
+      echo "no FER2013 at $FER2013: using data/sample (280 train images, one Spark split: the epoch rates then" \
+        "include the warm-up; set FER2013=... for meaningful Spark ratios)" >&2
+      src=data/sample
+    fi
+    data=$WORK/train-data-$(basename "$src")
     if [[ ! -f "$data/manifest.json" ]]; then
-      echo "preprocessing data/sample into $data ..." >&2
-      submit-scripts/preprocess.sh --input data/sample --output "$data" --overwrite > "$WORK/logs/train-preprocess.log" 2>&1 \
+      echo "preprocessing $src into $data ..." >&2
+      submit-scripts/preprocess.sh --input "$src" --output "$data" --overwrite > "$WORK/logs/train-preprocess.log" 2>&1 \
         || { tail -20 "$WORK/logs/train-preprocess.log" >&2; exit 1; }
     fi
   fi

@@ -132,6 +132,23 @@ public final class FaceClassifier {
     return normalizer.decode(encoded, IMREAD_COLOR);
   }
 
+  /**
+   * Runs {@code passes} forward passes on blank faces at each batch size 1..{@code maxBatch}, so that the JIT and
+   * ND4J's workspaces and oneDNN primitives are set up before the first real frame.
+   *
+   * @return the milliseconds it took
+   */
+  public double warmUp(int passes, int maxBatch) {
+    long t0 = System.nanoTime();
+    for (int n = 1; n <= maxBatch; n++) {
+      float[] blank = new float[n * pixels];
+      for (int i = 0; i < passes; i++) {
+        classify(blank, n);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
   /** Class probabilities per face of a batch from {@link #preprocess}: one forward pass. */
   public float[][] classify(float[] batch) {
     return classify(batch, batch.length / pixels);

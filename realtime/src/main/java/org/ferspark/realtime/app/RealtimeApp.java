@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
@@ -47,6 +48,8 @@ import picocli.CommandLine.Spec;
     description = "Detect faces, classify their expression and show or record the annotated frames.")
 public final class RealtimeApp implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Warm-up batch sizes 1..this: one to a few faces per frame is the common case. */
+  private static final int WARMUP_MAX_BATCH = 3;
 
   static final class Input {
     @Option(names = "--camera", paramLabel = "N", description = "Camera number (0 = the first camera).")
@@ -188,6 +191,11 @@ public final class RealtimeApp implements Callable<Integer> {
     FaceNormalizer.loadNatives();
     if (s.opencvThreads() > 0) {
       opencv_core.setNumThreads(s.opencvThreads());
+    }
+    if (s.warmupPasses() > 0) {
+      double ms = classifier.warmUp(s.warmupPasses(), WARMUP_MAX_BATCH);
+      System.err.println(String.format(Locale.ROOT, "fer-realtime: model warm-up, %d passes at batch 1..%d in %.0f ms",
+          s.warmupPasses(), WARMUP_MAX_BATCH, ms));
     }
     Path annotated = null;
     Path jsonlPath = null;

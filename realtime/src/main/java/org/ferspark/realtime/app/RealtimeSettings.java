@@ -32,6 +32,7 @@ public record RealtimeSettings(
     long maxFrames,
     boolean pipeline,
     int opencvThreads,
+    int warmupPasses,
     int videoBitrate,
     double videoFrameRate) {
 
@@ -70,6 +71,7 @@ public record RealtimeSettings(
           Math.max(0, c.getLong(P + "max-frames")),
           c.getBoolean(P + "pipeline"),
           atLeast(c.getInt(P + "opencv-threads"), 0, "opencv-threads"),
+          atLeast(c.getInt(P + "warmup-passes"), 0, "warmup-passes"),
           atLeast(c.getInt(P + "video.bitrate"), 10_000, "video.bitrate"),
           between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"));
       if (s.scaleFactor <= 1.0) {

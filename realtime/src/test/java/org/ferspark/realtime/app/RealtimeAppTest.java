@@ -72,5 +72,8 @@ class RealtimeAppTest {
     assertThat(run("--camera", "0", "--headless", "--out", dir.toString(), "--set", "fer.realtime.smoothing=0"))
         .as("bad configuration value").isEqualTo(2);
     assertThat(err.toString()).contains("fer.realtime.smoothing");
+    assertThat(run("--camera", "0", "--headless", "--out", dir.toString(), "--set", "fer.realtime.warmup-passes=-1"))
+        .as("negative warm-up").isEqualTo(2);
+    assertThat(err.toString()).contains("fer.realtime.warmup-passes must be at least 0");
   }
 }
