@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
 import org.ferspark.model.io.LoadedModel;
+import org.ferspark.model.net.BatchNormFolding;
 import org.ferspark.model.net.OneDnn;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
@@ -158,7 +159,10 @@ public final class RealtimeApp implements Callable<Integer> {
       LoadedModel loaded = FaceClassifier.load(s.model(), model == null);
       oneDnn = OneDnn.helpersActive(loaded.graph());
       System.err.println("fer-realtime: " + OneDnn.describe() + " convHelpers=" + OneDnn.convHelpers(loaded.graph()));
-      report = run(s, new FaceClassifier(loaded, s.cropMargin()), source, input.image != null, headless ? out : null);
+      FaceClassifier classifier = new FaceClassifier(loaded, s.cropMargin(), s.foldBatchNorm());
+      System.err.println("fer-realtime: batch norm folded into the convolutions: " + (s.foldBatchNorm()
+          ? BatchNormFolding.foldableChains(loaded.graph()) + " conv+BN chains" : "no (fer.realtime.fold-batch-norm)"));
+      report = run(s, classifier, source, input.image != null, headless ? out : null);
     }
     System.out.print(Latency.tableOf(report.latencyMs()));
     Map<String, Object> summary = new LinkedHashMap<>();

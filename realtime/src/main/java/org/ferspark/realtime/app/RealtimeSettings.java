@@ -33,6 +33,7 @@ public record RealtimeSettings(
     boolean pipeline,
     int opencvThreads,
     int warmupPasses,
+    boolean foldBatchNorm,
     int videoBitrate,
     double videoFrameRate) {
 
@@ -72,6 +73,7 @@ public record RealtimeSettings(
           c.getBoolean(P + "pipeline"),
           atLeast(c.getInt(P + "opencv-threads"), 0, "opencv-threads"),
           atLeast(c.getInt(P + "warmup-passes"), 0, "warmup-passes"),
+          c.getBoolean(P + "fold-batch-norm"),
           atLeast(c.getInt(P + "video.bitrate"), 10_000, "video.bitrate"),
           between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"));
       if (s.scaleFactor <= 1.0) {
