@@ -21,9 +21,10 @@ import org.ferspark.evaluation.metrics.ModelEvaluation;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.PeerSpec;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
-import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.dataset.InputError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,11 +71,8 @@ public final class EvaluateJob implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace the report files of an earlier run in --report.")
   boolean overwrite;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  ConfigOptions configOptions = new ConfigOptions();
 
   /** What an evaluation run produced. */
   public record Report(EvaluationResult result, Path dir, List<Path> files) {}
@@ -91,7 +89,7 @@ public final class EvaluateJob implements Callable<Integer> {
     if (tta) {
       flags.put("fer.evaluate.tta", true);
     }
-    return EvaluateSettings.from(FerConfig.load(config, sets, flags));
+    return EvaluateSettings.from(configOptions.load(flags));
   }
 
   /** The models to score, in command-line order: {@code --model}s, then {@code --peer}s, else the default model. */

@@ -3,7 +3,6 @@ package org.ferspark.jobs;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +15,14 @@ import org.ferspark.jobs.predict.PredictionWriter;
 import org.ferspark.jobs.predict.Predictor;
 import org.ferspark.jobs.predict.TableWriter;
 import org.ferspark.model.io.LoadedModel;
-import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.realtime.app.FaceClassifier;
 import org.ferspark.realtime.app.RealtimeApp;
 import org.ferspark.realtime.app.RealtimeSettings;
 import org.ferspark.realtime.detect.FaceDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -70,11 +70,8 @@ public final class PredictJob implements Callable<Integer> {
       description = "Detect with the OpenCV DNN (SSD) face detector in FILE instead of the Haar cascade.")
   File detectorModel;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  ConfigOptions configOptions = new ConfigOptions();
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -96,7 +93,7 @@ public final class PredictJob implements Callable<Integer> {
       flags.put("fer.realtime.detector.kind", "dnn");
       flags.put("fer.realtime.detector.model", detectorModel.getAbsolutePath());
     }
-    return PredictSettings.from(FerConfig.load(config, sets, flags), RealtimeSettings.root());
+    return PredictSettings.from(configOptions.load(flags), RealtimeSettings.root());
   }
 
   @Override

@@ -1,17 +1,15 @@
 package org.ferspark.jobs;
 
-import java.io.File;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.spark.PreprocessPipeline;
 import org.ferspark.preprocessing.spark.PreprocessReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,11 +45,8 @@ public final class PreprocessJob implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing output.")
   boolean overwrite;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  ConfigOptions configOptions = new ConfigOptions();
 
   public static void main(String[] args) {
     System.exit(JobRunner.execute(new PreprocessJob(), args));
@@ -72,7 +67,7 @@ public final class PreprocessJob implements Callable<Integer> {
     if (classes != null) {
       flags.put("fer.classes", classes);
     }
-    return PreprocessSettings.from(FerConfig.load(config, sets, flags), input, output, overwrite);
+    return PreprocessSettings.from(configOptions.load(flags), input, output, overwrite);
   }
 
   @Override

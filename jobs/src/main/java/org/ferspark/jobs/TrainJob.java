@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -19,11 +17,13 @@ import org.ferspark.model.train.LocalEpochTrainer;
 import org.ferspark.model.train.TensorDataset;
 import org.ferspark.model.train.TrainSettings;
 import org.ferspark.model.train.TrainingLoop;
+import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -67,11 +67,8 @@ public final class TrainJob implements Callable<Integer> {
   @Option(names = "--no-spark", description = "Train in this JVM without Spark (debugging; same loop).")
   boolean noSpark;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  ConfigOptions configOptions = new ConfigOptions();
 
   /** What a training run produced. */
   public record Report(String mode, TrainingLoop.Result result) {}
@@ -86,7 +83,7 @@ public final class TrainJob implements Callable<Integer> {
     put(flags, "fer.train.epochs", epochs);
     put(flags, "fer.train.batch", batch);
     put(flags, "fer.train.balance", balance);
-    return TrainSettings.from(FerConfig.load(config, sets, flags));
+    return TrainSettings.from(configOptions.load(flags));
   }
 
   @Override

@@ -6,9 +6,7 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,6 +14,7 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.net.BatchNormFolding;
 import org.ferspark.model.net.OneDnn;
+import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
@@ -33,6 +32,7 @@ import org.ferspark.realtime.track.IouTracker;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -94,11 +94,8 @@ public final class RealtimeApp implements Callable<Integer> {
       description = "Use the OpenCV DNN (SSD) face detector with this model instead of the Haar cascade.")
   File detectorModel;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
-  File config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Mixin
+  ConfigOptions configOptions = new ConfigOptions();
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -141,7 +138,7 @@ public final class RealtimeApp implements Callable<Integer> {
       flags.put(p + "detector.kind", "dnn");
       flags.put(p + "detector.model", detectorModel.getAbsolutePath());
     }
-    return RealtimeSettings.from(FerConfig.load(config, sets, flags), RealtimeSettings.root());
+    return RealtimeSettings.from(configOptions.load(flags), RealtimeSettings.root());
   }
 
   @Override

@@ -1,0 +1,25 @@
+package org.ferspark.preprocessing.config;
+
+import com.typesafe.config.Config;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --config FILE} and {@code --set KEY=VALUE} options every command shares, as a picocli mixin
+ * ({@code @Mixin ConfigOptions configOptions;}), and their one way into {@link FerConfig#load}.
+ */
+public final class ConfigOptions {
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
+  File config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  /** reference.conf ← {@code --config} ← {@code --set} ← {@code flags} (the command's own flags win). */
+  public Config load(Map<String, Object> flags) {
+    return FerConfig.load(config, sets, flags);
+  }
+}
