@@ -1,6 +1,6 @@
 package org.ferspark.model.train;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.model.net.ArchitectureOptions;
@@ -42,7 +42,7 @@ public final class NetworkFactory {
   /** The output loss: cross-entropy, class-weighted cross-entropy or focal loss. */
   public static ILossFunction loss(TrainSettings s, long[] trainCounts) {
     return switch (s.balance()) {
-      case "weights" -> new LossMCXENT(Nd4j.createFromArray(ClassWeights.fromCounts(trainCounts)).castTo(DataType.FLOAT));
+      case "weights" -> new LossMCXENT(Nd4j.createFromArray(ClassWeights.fromCounts(trainCounts, s.classWeightPower())).castTo(DataType.FLOAT));
       case "focal" -> new FocalLoss(s.focalGamma());
       default -> new LossMCXENT();
     };
@@ -65,13 +65,21 @@ public final class NetworkFactory {
     return switch (s.lrSchedule()) {
       case "step" -> new StepSchedule(ScheduleType.EPOCH, s.learningRate(), s.lrStepFactor(), s.lrStepEvery());
       case "cosine" -> {
-        Map<Integer, Double> lr = new LinkedHashMap<>();
+        // A HashMap, not Map.of or LinkedHashMap: MapSchedule is broadcast to Spark executors with Kryo, which cannot
+        // rebuild an immutable map (UnsupportedOperationException on put) -- ScheduleSerializationTest.
+        Map<Integer, Double> lr = new HashMap<>();
         for (int e = 0; e < s.epochs(); e++) {
           lr.put(e, s.learningRate() * (1 + Math.cos(Math.PI * e / s.epochs())) / 2);
         }
         yield new MapSchedule(ScheduleType.EPOCH, lr);
       }
-      default -> new MapSchedule(ScheduleType.EPOCH, Map.of(0, s.learningRate()));
+      default -> new MapSchedule(ScheduleType.EPOCH, mutableMap(0, s.learningRate()));
     };
+  }
+
+  private static Map<Integer, Double> mutableMap(int epoch, double value) {
+    Map<Integer, Double> m = new HashMap<>();
+    m.put(epoch, value);
+    return m;
   }
 }
