@@ -39,6 +39,16 @@ public final class Architectures {
     return graph;
   }
 
+  /**
+   * Sets the training cache mode ({@link GraphBase#TRAINING_CACHE}) on a network loaded from a file, e.g. a
+   * checkpoint to resume or a model written before the cache mode was part of every configuration; returns it.
+   */
+  public static ComputationGraph withTrainingCache(ComputationGraph graph) {
+    graph.getConfiguration().setCacheMode(GraphBase.TRAINING_CACHE);
+    graph.setCacheMode(GraphBase.TRAINING_CACHE);
+    return graph;
+  }
+
   private static Map<String, Architecture> load() {
     Map<String, Architecture> byName = new TreeMap<>();
     ClassLoader context = Thread.currentThread().getContextClassLoader();

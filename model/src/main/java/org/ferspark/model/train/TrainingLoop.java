@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelMetadata;
+import org.ferspark.model.net.Architectures;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -95,7 +96,7 @@ public final class TrainingLoop {
     if (last.isPresent()) {
       LoadedModel loaded = ModelFile.load(last.get(), true);
       checkResumable(loaded.metadata(), last.get());
-      net = loaded.graph();
+      net = Architectures.withTrainingCache(loaded.graph());
       // The schedule follows the current settings, so a resumed run may change fer.train.epochs (cosine) or the
       // learning rate; the updater state (momentum, Adam moments) comes from the checkpoint.
       net.setLearningRate(NetworkFactory.schedule(settings));
