@@ -10,6 +10,36 @@ public final class ClassWeights {
    * appears as a label, so the weight is never used).
    */
   public static double[] fromCounts(long[] counts) {
+    return fromCounts(counts, 1.0);
+  }
+
+  /**
+   * Softened weights {@code (N / (k · n_c))^power}, rescaled so that the mean weight per training image stays 1
+   * ({@code power} 1 = {@link #fromCounts(long[])}; 0.5 = square root of inverse frequency).
+   */
+  public static double[] fromCounts(long[] counts, double power) {
+    if (!(power > 0 && power <= 1)) {
+      throw new IllegalArgumentException("class-weight power must be in (0, 1], got " + power);
+    }
+    double[] w = inverseFrequency(counts);
+    if (power == 1.0) {
+      return w;
+    }
+    double weighted = 0;
+    long total = 0;
+    for (int c = 0; c < w.length; c++) {
+      w[c] = Math.pow(w[c], power);
+      weighted += w[c] * counts[c];
+      total += counts[c];
+    }
+    double scale = total / weighted;
+    for (int c = 0; c < w.length; c++) {
+      w[c] *= scale;
+    }
+    return w;
+  }
+
+  private static double[] inverseFrequency(long[] counts) {
     long total = 0;
     int present = 0;
     for (long c : counts) {

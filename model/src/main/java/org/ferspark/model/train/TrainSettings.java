@@ -30,6 +30,7 @@ public record TrainSettings(
     double labelSmoothing,
     Double dropout,
     String balance,
+    double classWeightPower,
     double focalGamma,
     int patience,
     double minDelta,
@@ -86,6 +87,8 @@ public record TrainSettings(
       String balance = lower(t.getString("balance"));
       check(BALANCE_MODES.contains(balance), "fer.train.balance", "must be one of " + BALANCE_MODES + ", got '"
           + balance + "'");
+      double power = t.getDouble("class-weight-power");
+      check(power > 0 && power <= 1, "fer.train.class-weight-power", "must be in (0, 1], got " + power);
       double gamma = t.getDouble("focal-gamma");
       check(gamma >= 0 && gamma <= 10, "fer.train.focal-gamma", "must be in [0, 10], got " + gamma);
       int patience = t.getInt("early-stopping.patience");
@@ -103,7 +106,7 @@ public record TrainSettings(
       Spark spark = spark(t.getConfig("spark"), batch);
       String json = t.root().render(ConfigRenderOptions.concise());
       return new TrainSettings(arch, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
-          weightDecay, smoothing, dropout, balance, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
+          weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
           AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size, spark, json);
     } catch (ConfigException e) {
       throw new FerConfig.ConfigError(e.getMessage());
@@ -145,6 +148,7 @@ public record TrainSettings(
     m.put("labelSmoothing", labelSmoothing);
     m.put("dropout", dropout);
     m.put("balance", balance);
+    m.put("classWeightPower", classWeightPower);
     m.put("focalGamma", focalGamma);
     m.put("patience", patience);
     m.put("minDelta", minDelta);

@@ -21,7 +21,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * <p>The same (image id, copy index, seed) always gives the same bytes, so offline augmented copies are
  * reproducible; training's online augmentation passes its own {@link SplittableRandom} instead. Draw order per
  * face: rotation, flip, zoom, shift x, shift y (all five are always drawn, so switching the flip off does not change
- * the other draws). Immutable, thread-safe and serializable for Spark closures.
+ * the other draws), then, only when configured, the photometric draws of {@link Photometric}. Immutable, thread-safe and serializable for Spark closures.
  */
 public final class Augmenter implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -67,6 +67,9 @@ public final class Augmenter implements Serializable {
     byte[] pixels = warp(face, matrix(angle, zoom, shiftX, shiftY, flip));
     String description = String.format(Locale.ROOT, "rot=%+.2f;zoom=%.3f;shift=%.1f,%.1f;flip=%d",
         angle, zoom, (double) shiftX, (double) shiftY, flip ? 1 : 0);
+    if (params.photometric()) {
+      description += Photometric.apply(pixels, size, params, rng);
+    }
     return new Augmented(pixels, description);
   }
 
