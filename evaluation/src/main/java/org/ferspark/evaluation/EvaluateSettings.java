@@ -3,6 +3,7 @@ package org.ferspark.evaluation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.util.List;
+import org.ferspark.evaluation.predict.FaceViews;
 import org.ferspark.preprocessing.config.FerConfig;
 
 /**
@@ -15,9 +16,10 @@ import org.ferspark.preprocessing.config.FerConfig;
  * @param partitions Spark partitions to score in, 0 = default parallelism
  * @param samplesPerCell gallery faces per model, true class and correct/incorrect
  * @param tta test-time augmentation
+ * @param ttaViews which views test-time augmentation averages
  */
 public record EvaluateSettings(String defaultModel, String split, int batch, int partitions, int samplesPerCell,
-    boolean tta) {
+    boolean tta, FaceViews.Tta ttaViews) {
   public static final List<String> SPLITS = List.of("train", "validation", "test");
 
   /** Binds {@code fer.evaluate}. */
@@ -25,7 +27,10 @@ public record EvaluateSettings(String defaultModel, String split, int batch, int
     try {
       Config c = config.getConfig("fer.evaluate");
       EvaluateSettings s = new EvaluateSettings(c.getString("default-model"), c.getString("split"),
-          c.getInt("batch"), c.getInt("partitions"), c.getInt("samples-per-cell"), c.getBoolean("tta"));
+          c.getInt("batch"), c.getInt("partitions"), c.getInt("samples-per-cell"), c.getBoolean("tta"),
+          FaceViews.Tta.byKey(c.getString("tta-views").trim()));
+      check(s.ttaViews != null, "fer.evaluate.tta-views must be six or ten-crop, got '" + c.getString("tta-views")
+          + "'");
       check(s.batch >= 1 && s.batch <= 4096, "fer.evaluate.batch must be 1..4096, got " + s.batch);
       check(s.partitions >= 0, "fer.evaluate.partitions must be >= 0, got " + s.partitions);
       check(s.samplesPerCell >= 0 && s.samplesPerCell <= 100,

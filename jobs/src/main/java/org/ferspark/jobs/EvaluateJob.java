@@ -65,8 +65,10 @@ public final class EvaluateJob implements Callable<Integer> {
   @Option(names = "--report", required = true, paramLabel = "DIR", description = "Report directory (local).")
   File report;
 
-  @Option(names = "--tta", description = "Also score with test-time augmentation (flip + 4 corner crops).")
-  boolean tta;
+  @Option(names = "--tta", arity = "0..1", fallbackValue = "six", paramLabel = "VIEWS",
+      description = "Also score with test-time augmentation: six (default: the face, its mirror, 4 corner crops)"
+          + " or ten-crop (4 corners + centre, and their mirrors).")
+  String tta;
 
   @Option(names = "--overwrite", description = "Replace the report files of an earlier run in --report.")
   boolean overwrite;
@@ -86,8 +88,9 @@ public final class EvaluateJob implements Callable<Integer> {
     if (split != null) {
       flags.put("fer.evaluate.split", split);
     }
-    if (tta) {
+    if (tta != null) {
       flags.put("fer.evaluate.tta", true);
+      flags.put("fer.evaluate.tta-views", tta);
     }
     return EvaluateSettings.from(configOptions.load(flags));
   }

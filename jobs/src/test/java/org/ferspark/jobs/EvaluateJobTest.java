@@ -166,7 +166,7 @@ class EvaluateJobTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theCommandLineUsesTheDefaultModelAndRefusesToReplaceAReportWithoutOverwrite() throws IOException {
     Path report = tmp.resolve("cli");
     String[] args = {"--data", data, "--report", report.toString(), "--tta", "--set",
@@ -184,6 +184,35 @@ class EvaluateJobTest {
     assertThat(exec(args)).isEqualTo(1);
     assertThat(lastErr).contains("already holds an evaluation report").contains("--overwrite");
   }
+
+  @Test
+  @Order(6)
+  void tenCropTtaIsRecordedAsSuchAndAnUnknownViewSetIsBadUsage() throws IOException {
+    Path report = tmp.resolve("ten-crop");
+    // the command-line test before this one ran the job, which stopped the class's session: the job makes its own
+    System.setProperty("spark.master", "local[2]");
+    System.setProperty("spark.ui.enabled", "false");
+    try {
+      tenCrop(report);
+    } finally {
+      System.clearProperty("spark.master");
+      System.clearProperty("spark.ui.enabled");
+    }
+  }
+
+  private void tenCrop(Path report) throws IOException {
+    assertThat(exec("--data", data, "--report", report.toString(), "--tta=ten-crop", "--model", modelA.toString()))
+        .as(lastErr).isEqualTo(0);
+    JsonNode metrics = JSON.readTree(report.resolve(MetricsJson.METRICS).toFile());
+    assertThat(metrics.path("tta").path("views").asText()).contains("centre crop").contains("mirrors");
+    assertThat(metrics.path("tta").path("examples").asLong()).isEqualTo(70);
+    assertThat(metrics.path("tta").path("accuracy").asDouble()).isBetween(0.0, 1.0);
+
+    assertThat(exec("--data", data, "--report", tmp.resolve("bad-views").toString(), "--tta=twelve", "--model",
+        modelA.toString())).isEqualTo(2);
+    assertThat(lastErr).contains("fer.evaluate.tta-views").contains("twelve");
+  }
+
 
   static String lastErr = "";
   static String lastOut = "";

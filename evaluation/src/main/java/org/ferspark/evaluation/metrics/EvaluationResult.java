@@ -13,10 +13,20 @@ import java.util.List;
  * @param seconds wall time of the evaluation
  */
 public record EvaluationResult(String dataset, String split, String datasetFingerprint, List<ModelEvaluation> models,
-    List<PairTest> pairTests, double seconds) {
+    List<PairTest> pairTests, double seconds, String ttaViews) {
+
+  /** What {@code tta.views} says by default: the six views. */
+  public static final String SIX_VIEWS = "original, horizontal flip, 4 corner crops (side - 4) resized back";
 
   public EvaluationResult {
     models = List.copyOf(models);
     pairTests = List.copyOf(pairTests);
+    ttaViews = ttaViews == null ? SIX_VIEWS : ttaViews;
+  }
+
+  /** A result whose test-time augmentation, if any, used the six views. */
+  public EvaluationResult(String dataset, String split, String datasetFingerprint, List<ModelEvaluation> models,
+      List<PairTest> pairTests, double seconds) {
+    this(dataset, split, datasetFingerprint, models, pairTests, seconds, SIX_VIEWS);
   }
 }

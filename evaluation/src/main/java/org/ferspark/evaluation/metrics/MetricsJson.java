@@ -31,7 +31,7 @@ public final class MetricsJson {
   public static final String METRICS = "metrics.json";
   public static final String COMPARISON = "comparison.json";
   /** What {@code tta.views} says: the views averaged under test-time augmentation. */
-  public static final String TTA_VIEWS = "original, horizontal flip, 4 corner crops (side - 4) resized back";
+  public static final String TTA_VIEWS = EvaluationResult.SIX_VIEWS;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private MetricsJson() {
@@ -50,7 +50,7 @@ public final class MetricsJson {
     root.putAll(scores(m.plain()));
     if (m.tta() != null) {
       Map<String, Object> tta = new LinkedHashMap<>();
-      tta.put("views", TTA_VIEWS);
+      tta.put("views", result.ttaViews());
       tta.putAll(scores(m.tta()));
       root.put("tta", tta);
     } else {

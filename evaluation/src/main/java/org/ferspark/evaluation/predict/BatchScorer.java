@@ -11,6 +11,7 @@ import org.ferspark.preprocessing.dataset.InputError;
 public final class BatchScorer {
   private final List<Predictor> predictors;
   private final boolean tta;
+  private final FaceViews.Tta ttaMode;
   private final int side;
   private final int classes;
   private final EvaluationAccumulator accumulator;
@@ -27,6 +28,14 @@ public final class BatchScorer {
    * @param samplesPerCell faces kept per model, true class and correct/incorrect
    */
   public BatchScorer(List<Predictor> predictors, boolean tta, int batch, int side, int classes, int samplesPerCell) {
+    this(predictors, tta ? FaceViews.Tta.SIX : null, batch, side, classes, samplesPerCell);
+  }
+
+  /** @param ttaMode the test-time-augmentation views, or null for none */
+  public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
+      int samplesPerCell) {
+    boolean tta = ttaMode != null;
+    this.ttaMode = ttaMode;
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be positive, got " + batch);
     }
@@ -74,7 +83,7 @@ public final class BatchScorer {
     for (int m = 0; m < models; m++) {
       plain[m] = predictors.get(m).predict(faces, n, side);
       if (tta) {
-        augmented[m] = predictors.get(m).predictTta(faces, n, side, plain[m]);
+        augmented[m] = predictors.get(m).predictTta(faces, n, side, plain[m], ttaMode);
       }
     }
     float[][] p = new float[models][];

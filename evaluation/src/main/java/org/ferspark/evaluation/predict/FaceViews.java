@@ -27,6 +27,52 @@ public final class FaceViews {
   /** Pixels cut from the crops' side. */
   public static final int TTA_CROP = 4;
 
+  /** The test-time-augmentation view sets. */
+  public enum Tta {
+    /** The face, its mirror and the 4 corner crops: {@value #TTA_VIEWS} views. */
+    SIX("six", "original, horizontal flip, 4 corner crops (side - 4) resized back"),
+    /** Ten-crop (Krizhevsky et al. 2012): the 4 corner crops and the centre crop, and their mirrors. */
+    TEN_CROP("ten-crop", "4 corner crops and the centre crop (side - 4) resized back, and their horizontal mirrors");
+
+    private final String key;
+    private final String description;
+
+    Tta(String key, String description) {
+      this.key = key;
+      this.description = description;
+    }
+
+    /** The configuration value, {@code six} or {@code ten-crop}. */
+    public String key() {
+      return key;
+    }
+
+    /** What the views are, for metrics.json and the report. */
+    public String description() {
+      return description;
+    }
+
+    /** Whether the face itself is view 0 (so its plain probabilities can be reused). */
+    public boolean startsWithTheFace() {
+      return this == SIX;
+    }
+
+    /** The views of a {@code side × side} face. */
+    public byte[][] views(byte[] face, int side) {
+      return this == SIX ? ttaViews(face, side) : tenCrop(face, side);
+    }
+
+    /** By configuration value; null for an unknown one. */
+    public static Tta byKey(String key) {
+      for (Tta t : values()) {
+        if (t.key.equals(key)) {
+          return t;
+        }
+      }
+      return null;
+    }
+  }
+
   /** Interpolation for resizing a face to a model's input side. */
   public enum Interpolation {
     LINEAR(INTER_LINEAR), AREA(INTER_AREA);
@@ -50,6 +96,19 @@ public final class FaceViews {
     int[][] corners = {{0, 0}, {TTA_CROP, 0}, {0, TTA_CROP}, {TTA_CROP, TTA_CROP}};
     for (int k = 0; k < corners.length; k++) {
       views[2 + k] = cropResize(face, side, corners[k][0], corners[k][1], crop, side, Interpolation.LINEAR);
+    }
+    return views;
+  }
+
+  /** Ten-crop: the crops of side {@code side - 4} at the 4 corners and the centre, resized back, then their mirrors. */
+  public static byte[][] tenCrop(byte[] face, int side) {
+    int crop = side - TTA_CROP;
+    int c = TTA_CROP / 2;
+    int[][] origins = {{0, 0}, {TTA_CROP, 0}, {0, TTA_CROP}, {TTA_CROP, TTA_CROP}, {c, c}};
+    byte[][] views = new byte[2 * origins.length][];
+    for (int k = 0; k < origins.length; k++) {
+      views[k] = cropResize(face, side, origins[k][0], origins[k][1], crop, side, Interpolation.LINEAR);
+      views[origins.length + k] = mirror(views[k], side);
     }
     return views;
   }

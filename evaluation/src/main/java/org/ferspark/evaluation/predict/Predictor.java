@@ -103,16 +103,26 @@ public final class Predictor {
 
   /** {@link #predictTta(byte[][], int, int)} reusing {@code plain}, the faces' own probabilities (the first view). */
   public float[][] predictTta(byte[][] faces, int n, int side, float[][] plain) {
+    return predictTta(faces, n, side, plain, FaceViews.Tta.SIX);
+  }
+
+  /**
+   * The mean probabilities over the {@code mode} views of each face; {@code plain} (the faces' own probabilities)
+   * is reused where the face itself is a view, and may be null otherwise.
+   */
+  public float[][] predictTta(byte[][] faces, int n, int side, float[][] plain, FaceViews.Tta mode) {
     byte[][][] views = new byte[n][][];
     for (int i = 0; i < n; i++) {
-      views[i] = FaceViews.ttaViews(faces[i], side);
+      views[i] = mode.views(faces[i], side);
     }
+    int count = views.length == 0 ? 0 : views[0].length;
+    boolean reuse = mode.startsWithTheFace() && plain != null;
     float[][] sum = new float[n][];
     for (int i = 0; i < n; i++) {
-      sum[i] = plain[i].clone();
+      sum[i] = reuse ? plain[i].clone() : new float[outputFor.length];
     }
     byte[][] batch = new byte[n][];
-    for (int v = 1; v < FaceViews.TTA_VIEWS; v++) {
+    for (int v = reuse ? 1 : 0; v < count; v++) {
       for (int i = 0; i < n; i++) {
         batch[i] = views[i][v];
       }
@@ -125,7 +135,7 @@ public final class Predictor {
     }
     for (float[] row : sum) {
       for (int c = 0; c < row.length; c++) {
-        row[c] /= FaceViews.TTA_VIEWS;
+        row[c] /= count;
       }
     }
     return sum;

@@ -20,6 +20,7 @@ import org.ferspark.evaluation.metrics.EvaluationAccumulator;
 import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
 import org.ferspark.evaluation.predict.BatchScorer;
+import org.ferspark.evaluation.predict.FaceViews;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.Predictor;
 import org.ferspark.evaluation.predict.PredictorCache;
@@ -108,7 +109,8 @@ public final class EvaluationPipeline {
       if (rows.getNumPartitions() < partitions) {
         rows = rows.repartition(partitions);
       }
-      ScorePartition score = new ScorePartition(specs, keys, bytes, labels, tta, settings.batch(), side,
+      FaceViews.Tta mode = tta ? settings.ttaViews() : null;
+      ScorePartition score = new ScorePartition(specs, keys, bytes, labels, mode, settings.batch(), side,
           settings.samplesPerCell());
       EvaluationAccumulator total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
       long expected = in.manifest().splitTotals().get(in.split());
@@ -119,9 +121,9 @@ public final class EvaluationPipeline {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       LOG.info("fer-evaluate: {} faces of split '{}' x {} model(s){} in {} partitions, {} s ({} faces/s)", scored,
-          in.split(), specs.size(), tta ? " with TTA" : "", rows.getNumPartitions(), String.format("%.1f", seconds),
+          in.split(), specs.size(), tta ? " with TTA (" + mode.key() + ")" : "", rows.getNumPartitions(), String.format("%.1f", seconds),
           String.format("%.1f", scored / seconds));
-      return result(in, total, seconds);
+      return result(in, total, seconds, mode);
     } finally {
       bytes.forEach(b -> b.destroy());
     }
@@ -129,6 +131,10 @@ public final class EvaluationPipeline {
 
   /** The result records from the merged accumulator. */
   static EvaluationResult result(Inputs in, EvaluationAccumulator total, double seconds) {
+    return result(in, total, seconds, FaceViews.Tta.SIX);
+  }
+
+  static EvaluationResult result(Inputs in, EvaluationAccumulator total, double seconds, FaceViews.Tta mode) {
     List<String> labels = in.manifest().labels();
     List<ModelEvaluation> models = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -140,7 +146,7 @@ public final class EvaluationPipeline {
           total.samples(m).samples(), pm.history()));
     }
     return new EvaluationResult(in.data(), in.split(), in.manifest().fingerprint(), models,
-        total.pairs().tests(names), seconds);
+        total.pairs().tests(names), seconds, mode == null ? null : mode.description());
   }
 
   static Path splitDir(String data, String split) {
@@ -154,13 +160,13 @@ public final class EvaluationPipeline {
     private final List<String> keys;
     private final List<Broadcast<byte[]>> bytes;
     private final List<String> labels;
-    private final boolean tta;
+    private final FaceViews.Tta tta;
     private final int batch;
     private final int side;
     private final int samplesPerCell;
 
     ScorePartition(List<ModelSpec> specs, List<String> keys, List<Broadcast<byte[]>> bytes, List<String> labels,
-        boolean tta, int batch, int side, int samplesPerCell) {
+        FaceViews.Tta tta, int batch, int side, int samplesPerCell) {
       this.specs = List.copyOf(specs);
       this.keys = List.copyOf(keys);
       this.bytes = List.copyOf(bytes);

@@ -42,6 +42,29 @@ class FaceViewsTest {
   }
 
   @Test
+  void tenCropIsFiveCropsAndTheirMirrorsWithoutTheFaceItself() {
+    byte[] face = randomFace(3);
+    byte[][] views = FaceViews.Tta.TEN_CROP.views(face, 48);
+    assertThat(views).hasNumberOfRows(10);
+    for (int k = 0; k < 5; k++) {
+      assertThat(views[5 + k]).as("view %d mirrors view %d", 5 + k, k).isEqualTo(FaceViews.mirror(views[k], 48));
+    }
+    for (int v = 0; v < views.length; v++) {
+      assertThat(views[v]).hasSize(48 * 48).isNotEqualTo(face);
+      for (int w = 0; w < v; w++) {
+        assertThat(views[v]).as("view %d differs from view %d", v, w).isNotEqualTo(views[w]);
+      }
+    }
+    // corners as in the six views; the centre crop is the 44x44 window at (2, 2) resized back
+    byte[][] six = FaceViews.Tta.SIX.views(face, 48);
+    assertThat(views[0]).isEqualTo(six[2]);
+    assertThat(views[3]).isEqualTo(six[5]);
+    assertThat(views[4]).isEqualTo(FaceViews.cropResize(face, 48, 2, 2, 44, 48, Interpolation.LINEAR));
+    assertThat(FaceViews.Tta.byKey("ten-crop")).isEqualTo(FaceViews.Tta.TEN_CROP);
+    assertThat(FaceViews.Tta.byKey("twelve")).isNull();
+  }
+
+  @Test
   void resizeKeepsAFlatFaceFlatAndTheSameSizeIsTheSameArray() {
     byte[] flat = new byte[48 * 48];
     java.util.Arrays.fill(flat, (byte) 200);
