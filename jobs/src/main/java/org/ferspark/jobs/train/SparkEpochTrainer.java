@@ -17,6 +17,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -132,7 +133,17 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .saveUpdater(true)
         .rngSeed(s.seed())
+        .trainingHooks(trainingHooks(s))
         .build();
+  }
+
+  /** The executors' training hooks; a mutable list (Kryo cannot rebuild {@code List.of}). */
+  private static List<TrainingHook> trainingHooks(TrainSettings s) {
+    List<TrainingHook> hooks = new ArrayList<>();
+    if (s.fastBatchNorm()) {
+      hooks.add(new FastBatchNormHook());
+    }
+    return hooks;
   }
 
   /** Executor side: one partition of {@code (label, pixels)} rows to shuffled, optionally oversampled batches. */

@@ -40,6 +40,7 @@ public record TrainSettings(
     int keepLast,
     long seed,
     int imageSize,
+    boolean fastBatchNorm,
     Spark spark,
     String configJson) implements Serializable {
 
@@ -107,7 +108,8 @@ public record TrainSettings(
       String json = t.root().render(ConfigRenderOptions.concise());
       return new TrainSettings(arch, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
           weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
-          AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size, spark, json);
+          AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size,
+          t.getBoolean("fast-batch-norm"), spark, json);
     } catch (ConfigException e) {
       throw new FerConfig.ConfigError(e.getMessage());
     }
@@ -155,6 +157,7 @@ public record TrainSettings(
     m.put("onlineAugmentation", onlineAugmentation);
     m.put("seed", seed);
     m.put("imageSize", imageSize);
+    m.put("fastBatchNorm", fastBatchNorm);
     m.put("sparkTrainingMaster", spark.trainingMaster());
     m.put("sparkBatchSizePerWorker", spark.batchSizePerWorker());
     m.put("sparkAveragingFrequency", spark.averagingFrequency());

@@ -16,6 +16,7 @@ import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelMetadata;
 import org.ferspark.model.net.Architectures;
+import org.ferspark.model.net.FastBatchNorm;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -112,6 +113,9 @@ public final class TrainingLoop {
         LOG.info("--resume: no checkpoint in {}, starting from epoch 1", out.checkpoints());
       }
       net = NetworkFactory.build(settings, manifest.classes(), manifest.trainOriginalByClass());
+    }
+    if (settings.fastBatchNorm()) {
+      FastBatchNorm.install(net);
     }
     int resumedFrom = state.epoch();
     int[] evalIdx = trainSample == null ? null : trainEvalIndices(trainSample.size());

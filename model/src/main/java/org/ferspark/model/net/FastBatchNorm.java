@@ -1,0 +1,269 @@
+package org.ferspark.model.net;
+
+import java.lang.reflect.Field;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Collections;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A training-time batch-normalisation helper for DL4J's {@link BatchNormalization} layer (float, NCHW): the batch
+ * statistics in one pass over the input, the normalised output in a second, and the backward pass in two passes
+ * with the closed-form gradient {@code dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂))} — instead of DL4J's oneDNN
+ * helper, which takes a mean pass, a separate variance pass, oneDNN's inference-mode primitive and, in backprop,
+ * about ten more full-tensor ND4J operations ({@code shared/notes/dl4j-training-speed.md}, lever 2).
+ *
+ * <p>It is a runtime object, not part of the network or model file: {@link #install} sets it on the layers of a
+ * network about to be trained; files, batch-norm folding and inference are unchanged. DL4J keeps doing the rest: it
+ * takes the batch mean and variance from {@link #getMeanCache}/{@link #getVarCache} to update the running
+ * statistics. Sums run in double precision (DL4J's own path sums in float); {@code FastBatchNormTest} checks one
+ * training step against DL4J's built-in and oneDNN paths. Anything else (other data types, NHWC, rank 2) is
+ * declined with {@code null}, which sends DL4J to its built-in path, in the forward and the backward pass alike.
+ */
+public final class FastBatchNorm implements BatchNormalizationHelper {
+  private static final Field HELPER = helperField();
+
+  private INDArray meanCache;
+  private INDArray varCache;
+
+  /**
+   * Sets a {@code FastBatchNorm} on every batch-normalisation layer of {@code model} (a {@link ComputationGraph} or a
+   * {@code MultiLayerNetwork}) that does not have one yet; returns the number of layers it is now on.
+   */
+  public static int install(Model model) {
+    Layer[] layers = model instanceof ComputationGraph g ? g.getLayers()
+        : ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model).getLayers();
+    int on = 0;
+    for (Layer layer : layers) {
+      if (layer instanceof BatchNormalization bn) {
+        if (!(bn.getHelper() instanceof FastBatchNorm)) {
+          try {
+            HELPER.set(bn, new FastBatchNorm());
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot set the batch-norm helper of " + bn.conf().getLayer().getLayerName(), e);
+          }
+        }
+        on++;
+      }
+    }
+    return on;
+  }
+
+  @Override
+  public boolean checkSupported(double eps, boolean fixedGammaBeta) {
+    return !fixedGammaBeta;
+  }
+
+  @Override
+  public boolean checkSupported() {
+    return true;
+  }
+
+  @Override
+  public Map<String, Long> helperMemoryUse() {
+    return Collections.emptyMap();
+  }
+
+  @Override
+  public INDArray getMeanCache(DataType dataType) {
+    return meanCache;
+  }
+
+  @Override
+  public INDArray getVarCache(DataType dataType) {
+    return varCache;
+  }
+
+  private static boolean supported(INDArray x, CNN2DFormat format) {
+    return x.dataType() == DataType.FLOAT && x.rank() == 4 && format == CNN2DFormat.NCHW;
+  }
+
+  @Override
+  public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
+      INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+    if (!supported(x, format) || gamma == null || beta == null) {
+      return null;
+    }
+    x = dense(x);
+    int n = (int) x.size(0);
+    int c = (int) x.size(1);
+    int hw = (int) (x.size(2) * x.size(3));
+    float[] g = gamma.reshape(c).toFloatVector();
+    float[] b = beta.reshape(c).toFloatVector();
+    float[] mu;
+    float[] variance;
+    FloatBuffer in = floats(x);
+    if (training) {
+      double[][] stats = new double[c][];
+      IntStream.range(0, c).parallel().forEach(ch -> stats[ch] = sums(in, null, n, c, hw, ch));
+      mu = new float[c];
+      variance = new float[c];
+      double count = (double) n * hw;
+      for (int ch = 0; ch < c; ch++) {
+        double m = stats[ch][0] / count;
+        mu[ch] = (float) m;
+        variance[ch] = (float) Math.max(0, stats[ch][1] / count - m * m);
+      }
+      if (meanCache == null || meanCache.length() != c) {
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+          meanCache = Nd4j.create(DataType.FLOAT, c);
+          varCache = Nd4j.create(DataType.FLOAT, c);
+        }
+      }
+      for (int ch = 0; ch < c; ch++) {
+        meanCache.putScalar(ch, mu[ch]);
+        varCache.putScalar(ch, variance[ch]);
+      }
+    } else {
+      mu = mean.reshape(c).toFloatVector();
+      variance = var.reshape(c).toFloatVector();
+    }
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+    FloatBuffer o = floats(out);
+    IntStream.range(0, c).parallel().forEach(ch -> {
+      double invStd = 1 / Math.sqrt(variance[ch] + eps);
+      float scale = (float) (g[ch] * invStd);
+      float shift = (float) (b[ch] - mu[ch] * g[ch] * invStd);
+      for (int i = 0; i < n; i++) {
+        int base = (i * c + ch) * hw;
+        for (int k = base; k < base + hw; k++) {
+          o.put(k, in.get(k) * scale + shift);
+        }
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
+      INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
+      LayerWorkspaceMgr workspaceMgr) {
+    if (!supported(input, format) || gamma == null || meanCache == null || dGammaView == null) {
+      return null;
+    }
+    INDArray x = dense(input);
+    INDArray dy = dense(epsilon);
+    int n = (int) x.size(0);
+    int c = (int) x.size(1);
+    int hw = (int) (x.size(2) * x.size(3));
+    double count = (double) n * hw;
+    float[] g = gamma.reshape(c).toFloatVector();
+    float[] mu = meanCache.toFloatVector();
+    float[] variance = varCache.toFloatVector();
+    FloatBuffer xs = floats(x);
+    FloatBuffer ds = floats(dy);
+    INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+    FloatBuffer out = floats(dx);
+    float[] dGamma = new float[c];
+    float[] dBeta = new float[c];
+    IntStream.range(0, c).parallel().forEach(ch -> {
+      double[] s = sums(ds, xs, n, c, hw, ch);
+      double invStd = 1 / Math.sqrt(variance[ch] + eps);
+      double sumDy = s[0];
+      double sumDyXhat = invStd * (s[1] - mu[ch] * sumDy);
+      dBeta[ch] = (float) sumDy;
+      dGamma[ch] = (float) sumDyXhat;
+      // dx = a*dy + b*x + k, from dx = g*invStd*(dy - sumDy/M - xhat*sumDyXhat/M) with xhat = (x - mu)*invStd
+      double a = g[ch] * invStd;
+      double b = -a * invStd * sumDyXhat / count;
+      double k = -a * sumDy / count - b * mu[ch];
+      float fa = (float) a;
+      float fb = (float) b;
+      float fk = (float) k;
+      for (int i = 0; i < n; i++) {
+        int base = (i * c + ch) * hw;
+        for (int j = base; j < base + hw; j++) {
+          out.put(j, fa * ds.get(j) + fb * xs.get(j) + fk);
+        }
+      }
+    });
+    dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
+    dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
+    Gradient grad = new DefaultGradient();
+    grad.setGradientFor("gamma", dGammaView);
+    grad.setGradientFor("beta", dBetaView);
+    return new Pair<>(grad, dx);
+  }
+
+  /**
+   * Per channel {@code ch}: {@code [Σa, Σa²]} over the channel's elements, or {@code [Σa, Σa·b]} when {@code b} is
+   * given; four interleaved double accumulators each.
+   */
+  private static double[] sums(FloatBuffer a, FloatBuffer b, int n, int c, int hw, int ch) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double q0 = 0;
+    double q1 = 0;
+    double q2 = 0;
+    double q3 = 0;
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      int end = base + hw;
+      int k = base;
+      for (; k + 4 <= end; k += 4) {
+        float a0 = a.get(k);
+        float a1 = a.get(k + 1);
+        float a2 = a.get(k + 2);
+        float a3 = a.get(k + 3);
+        s0 += a0;
+        s1 += a1;
+        s2 += a2;
+        s3 += a3;
+        if (b == null) {
+          q0 += (double) a0 * a0;
+          q1 += (double) a1 * a1;
+          q2 += (double) a2 * a2;
+          q3 += (double) a3 * a3;
+        } else {
+          q0 += (double) a0 * b.get(k);
+          q1 += (double) a1 * b.get(k + 1);
+          q2 += (double) a2 * b.get(k + 2);
+          q3 += (double) a3 * b.get(k + 3);
+        }
+      }
+      for (; k < end; k++) {
+        float v = a.get(k);
+        s0 += v;
+        q0 += (double) v * (b == null ? v : b.get(k));
+      }
+    }
+    return new double[] {s0 + s1 + s2 + s3, q0 + q1 + q2 + q3};
+  }
+
+  /** {@code x} itself when it is a dense c-order array at offset 0, else a dense copy. */
+  private static INDArray dense(INDArray x) {
+    return x.ordering() == 'c' && !x.isView() && x.offset() == 0 && x.length() == x.data().length() ? x : x.dup('c');
+  }
+
+  private static FloatBuffer floats(INDArray x) {
+    return x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  private static Field helperField() {
+    try {
+      Field f = BatchNormalization.class.getDeclaredField("helper");
+      f.setAccessible(true);
+      return f;
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException("DL4J's BatchNormalization has no 'helper' field: not the 1.0.0-M2.1 layout", e);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package org.ferspark.model.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * {@link FastBatchNorm} computes what DL4J's own batch-norm paths compute: one layer against the oneDNN helper and
+ * a double-precision reference, and whole training steps (loss, gradients, updated parameters, running statistics)
+ * against the oneDNN helper and DL4J's built-in path.
+ *
+ * <p>The network test uses average pooling: with max pooling, a last-bit difference between two float paths can
+ * move a pooling window's argmax and with it the gradient of that window, so any two implementations (DL4J's own
+ * two included) differ by about 1 % in the early layers' gradients of vgg-bn — not a property of either.
+ */
+class FastBatchNormTest {
+  @Test
+  void oneLayerMatchesTheOneDnnHelperAndTheTextbookFormulaInDoublePrecision() {
+    int n = 6;
+    int c = 5;
+    int h = 7;
+    Nd4j.getRandom().setSeed(3);
+    INDArray x = Nd4j.rand(DataType.FLOAT, n, c, h, h).muli(4).addi(1.5);
+    INDArray gamma = Nd4j.rand(DataType.FLOAT, 1, c).addi(0.5);
+    INDArray beta = Nd4j.rand(DataType.FLOAT, 1, c);
+    INDArray dy = Nd4j.randn(DataType.FLOAT, n, c, h, h);
+    FastBatchNorm fast = new FastBatchNorm();
+    MKLDNNBatchNormHelper onednn = new MKLDNNBatchNormHelper(DataType.FLOAT);
+    LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+
+    INDArray yFast = fast.preOutput(x, true, x.shape(), gamma, beta, null, null, 0.9, 1e-5, CNN2DFormat.NCHW, ws);
+    INDArray yDnn = onednn.preOutput(x, true, x.shape(), gamma, beta, null, null, 0.9, 1e-5, CNN2DFormat.NCHW, ws);
+    INDArray dgFast = Nd4j.zeros(DataType.FLOAT, 1, c);
+    INDArray dbFast = Nd4j.zeros(DataType.FLOAT, 1, c);
+    INDArray dxFast = fast.backpropGradient(x, dy, x.shape(), gamma, beta, dgFast, dbFast, 1e-5, CNN2DFormat.NCHW, ws)
+        .getSecond();
+    INDArray dgDnn = Nd4j.zeros(DataType.FLOAT, 1, c);
+    INDArray dbDnn = Nd4j.zeros(DataType.FLOAT, 1, c);
+    INDArray dxDnn = onednn.backpropGradient(x, dy, x.shape(), gamma, beta, dgDnn, dbDnn, 1e-5, CNN2DFormat.NCHW, ws)
+        .getSecond();
+
+    Reference ref = new Reference(x, gamma, beta, dy, 1e-5);
+    assertRelative(yFast, ref.y, 1e-6, "output vs double precision");
+    assertRelative(dxFast, ref.dx, 1e-6, "input gradient vs double precision");
+    assertRelative(dgFast, ref.dGamma, 1e-6, "gamma gradient vs double precision");
+    assertRelative(dbFast, ref.dBeta, 1e-6, "beta gradient vs double precision");
+    assertRelative(fast.getMeanCache(DataType.FLOAT), ref.mean, 1e-6, "batch mean");
+    assertRelative(fast.getVarCache(DataType.FLOAT), ref.var, 1e-6, "batch variance (population)");
+    assertRelative(yFast, yDnn, 1e-5, "output vs oneDNN helper");
+    assertRelative(dxFast, dxDnn, 1e-5, "input gradient vs oneDNN helper");
+    assertRelative(dgFast, dgDnn, 1e-5, "gamma gradient vs oneDNN helper");
+    assertRelative(dbFast, dbDnn, 1e-5, "beta gradient vs oneDNN helper");
+
+    INDArray mean = Nd4j.rand(DataType.FLOAT, 1, c);
+    INDArray var = Nd4j.rand(DataType.FLOAT, 1, c).addi(0.1);
+    assertRelative(fast.preOutput(x, false, x.shape(), gamma, beta, mean, var, 0.9, 1e-5, CNN2DFormat.NCHW, ws),
+        onednn.preOutput(x, false, x.shape(), gamma, beta, mean, var, 0.9, 1e-5, CNN2DFormat.NCHW, ws), 1e-5,
+        "inference with running statistics");
+  }
+
+  @Test
+  void declinesWhatItDoesNotImplementSoDl4jUsesItsOwnPath() {
+    FastBatchNorm fast = new FastBatchNorm();
+    LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+    INDArray g = Nd4j.ones(DataType.FLOAT, 1, 3);
+    INDArray b = Nd4j.zeros(DataType.FLOAT, 1, 3);
+    assertThat(fast.preOutput(Nd4j.rand(DataType.DOUBLE, 2, 3, 4, 4), true, new long[] {2, 3, 4, 4}, g, b, null,
+        null, 0.9, 1e-5, CNN2DFormat.NCHW, ws)).as("double").isNull();
+    assertThat(fast.preOutput(Nd4j.rand(DataType.FLOAT, 2, 4, 4, 3), true, new long[] {2, 4, 4, 3}, g, b, null,
+        null, 0.9, 1e-5, CNN2DFormat.NHWC, ws)).as("NHWC").isNull();
+    assertThat(fast.backpropGradient(Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4), Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4),
+        new long[] {2, 3, 4, 4}, g, b, g.dup(), b.dup(), 1e-5, CNN2DFormat.NCHW, ws))
+        .as("backprop without a forward pass").isNull();
+  }
+
+  @Test
+  void trainingStepsEqualTheOneDnnHelperAndTheBuiltInPath() throws Exception {
+    ComputationGraph fast = network();
+    ComputationGraph onednn = network();
+    ComputationGraph builtIn = network();
+    assertThat(FastBatchNorm.install(fast)).isEqualTo(3);
+    assertThat(FastBatchNorm.install(fast)).as("installing twice changes nothing").isEqualTo(3);
+    stripBatchNormHelpers(builtIn);
+    assertThat(helperOf(fast)).isInstanceOf(FastBatchNorm.class);
+    assertThat(helperOf(onednn)).isInstanceOf(MKLDNNBatchNormHelper.class);
+    assertThat(helperOf(builtIn)).isNull();
+
+    Nd4j.getRandom().setSeed(12);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 4);
+    for (int i = 0; i < 16; i++) {
+      labels.putScalar(i, i % 4, 1);
+    }
+    DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 16, 1, 16, 16), labels);
+    for (int step = 0; step < 3; step++) {
+      for (ComputationGraph g : new ComputationGraph[] {fast, onednn, builtIn}) {
+        g.setInputs(batch.getFeatures());
+        g.setLabels(batch.getLabels());
+        g.computeGradientAndScore();
+      }
+      for (String p : fast.gradient().gradientForVariable().keySet()) {
+        INDArray gf = fast.gradient().gradientForVariable().get(p);
+        assertRelative(gf, onednn.gradient().gradientForVariable().get(p), 1e-4, "step " + step + " gradient " + p
+            + " vs oneDNN");
+        assertRelative(gf, builtIn.gradient().gradientForVariable().get(p), 1e-4, "step " + step + " gradient " + p
+            + " vs built-in");
+      }
+      assertThat(fast.score()).isCloseTo(onednn.score(), org.assertj.core.api.Assertions.within(1e-5));
+      for (ComputationGraph g : new ComputationGraph[] {fast, onednn, builtIn}) {
+        g.fit(batch);
+      }
+      assertRelative(fast.params(), onednn.params(), 1e-5, "parameters and running statistics after step " + step);
+      assertRelative(fast.params(), builtIn.params(), 1e-5, "parameters and running statistics after step " + step);
+    }
+  }
+
+  /** conv-BN-ReLU x3 with average pooling, SGD (an update proportional to the gradient). */
+  private static ComputationGraph network() {
+    var g = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.1)).weightInit(WeightInit.RELU)
+        .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(16, 16, 1));
+    String last = "in";
+    int[] channels = {8, 16, 16};
+    for (int i = 0; i < channels.length; i++) {
+      g.addLayer("c" + i, new ConvolutionLayer.Builder(3, 3).nOut(channels[i]).convolutionMode(ConvolutionMode.Same)
+          .hasBias(false).activation(Activation.IDENTITY).build(), last)
+          .addLayer("bn" + i, new BatchNormalization.Builder().build(), "c" + i)
+          .addLayer("r" + i, new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn" + i);
+      last = "r" + i;
+      if (i == 0) {
+        g.addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), last);
+        last = "pool";
+      }
+    }
+    ComputationGraphConfiguration conf = g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
+            last)
+        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+            .activation(Activation.SOFTMAX).build(), "gap")
+        .setOutputs("out").build();
+    ComputationGraph net = new ComputationGraph(conf);
+    net.init();
+    return net;
+  }
+
+  private static Object helperOf(ComputationGraph g) {
+    return g.getLayer("bn1").getHelper();
+  }
+
+  private static void stripBatchNormHelpers(ComputationGraph g) throws Exception {
+    Field f = org.deeplearning4j.nn.layers.normalization.BatchNormalization.class.getDeclaredField("helper");
+    f.setAccessible(true);
+    for (Layer l : g.getLayers()) {
+      if (l instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+        f.set(l, null);
+      }
+    }
+  }
+
+  private static void assertRelative(INDArray actual, INDArray expected, double tolerance, String what) {
+    INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
+    INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
+    double scale = Math.max(1e-6, e.amaxNumber().doubleValue());
+    double diff = a.sub(e).amaxNumber().doubleValue();
+    assertThat(diff / scale).as("%s: max |difference| %s, max |expected| %s", what, diff, scale)
+        .isLessThan(tolerance);
+  }
+
+  /** Batch norm in training mode, forward and backward, in double precision from the textbook formulas. */
+  private static final class Reference {
+    final INDArray y;
+    final INDArray dx;
+    final INDArray dGamma;
+    final INDArray dBeta;
+    final INDArray mean;
+    final INDArray var;
+
+    Reference(INDArray xf, INDArray gammaF, INDArray betaF, INDArray dyF, double eps) {
+      INDArray x = xf.castTo(DataType.DOUBLE);
+      INDArray dy = dyF.castTo(DataType.DOUBLE);
+      long n = x.size(0);
+      long c = x.size(1);
+      long hw = x.size(2) * x.size(3);
+      double m = n * hw;
+      y = Nd4j.create(DataType.DOUBLE, x.shape());
+      dx = Nd4j.create(DataType.DOUBLE, x.shape());
+      dGamma = Nd4j.create(DataType.DOUBLE, c);
+      dBeta = Nd4j.create(DataType.DOUBLE, c);
+      mean = Nd4j.create(DataType.DOUBLE, c);
+      var = Nd4j.create(DataType.DOUBLE, c);
+      for (long ch = 0; ch < c; ch++) {
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+          for (long k = 0; k < hw; k++) {
+            sum += x.getDouble(i, ch, k / x.size(3), k % x.size(3));
+          }
+        }
+        double mu = sum / m;
+        double sq = 0;
+        for (long i = 0; i < n; i++) {
+          for (long k = 0; k < hw; k++) {
+            double d = x.getDouble(i, ch, k / x.size(3), k % x.size(3)) - mu;
+            sq += d * d;
+          }
+        }
+        double v = sq / m;
+        double inv = 1 / Math.sqrt(v + eps);
+        double g = gammaF.getDouble(0, ch);
+        double sumDy = 0;
+        double sumDyXhat = 0;
+        for (long i = 0; i < n; i++) {
+          for (long k = 0; k < hw; k++) {
+            long[] at = {i, ch, k / x.size(3), k % x.size(3)};
+            double xhat = (x.getDouble(at) - mu) * inv;
+            y.putScalar(at, g * xhat + betaF.getDouble(0, ch));
+            sumDy += dy.getDouble(at);
+            sumDyXhat += dy.getDouble(at) * xhat;
+          }
+        }
+        for (long i = 0; i < n; i++) {
+          for (long k = 0; k < hw; k++) {
+            long[] at = {i, ch, k / x.size(3), k % x.size(3)};
+            double xhat = (x.getDouble(at) - mu) * inv;
+            dx.putScalar(at, g * inv * (dy.getDouble(at) - sumDy / m - xhat * sumDyXhat / m));
+          }
+        }
+        dGamma.putScalar(ch, sumDyXhat);
+        dBeta.putScalar(ch, sumDy);
+        mean.putScalar(ch, mu);
+        var.putScalar(ch, v);
+      }
+    }
+  }
+}
