@@ -3,6 +3,7 @@ package org.ferspark.model.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Field;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -136,6 +137,32 @@ class FastBatchNormTest {
       assertRelative(fast.params(), onednn.params(), 1e-5, "parameters and running statistics after step " + step);
       assertRelative(fast.params(), builtIn.params(), 1e-5, "parameters and running statistics after step " + step);
     }
+  }
+
+  @Test
+  void aVggBnTrainedWithItSavesLoadsAndFoldsAsAnyOther(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    ComputationGraph net = Architectures.build("vgg-bn", ArchitectureOptions.defaults(7));
+    assertThat(FastBatchNorm.install(net)).isEqualTo(8);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 7);
+    for (int i = 0; i < 8; i++) {
+      labels.putScalar(i, i % 7, 1);
+    }
+    Nd4j.getRandom().setSeed(4);
+    INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 48, 48);
+    for (int step = 0; step < 3; step++) {
+      net.fit(new DataSet(x, labels));
+    }
+    INDArray trained = net.outputSingle(false, x);
+    java.nio.file.Path file = tmp.resolve("fast.zip");
+    org.ferspark.model.io.ModelFile.save(net, org.ferspark.model.io.ModelMetadata.of(
+        org.ferspark.preprocessing.dataset.Emotion.labelNames(7), "vgg-bn", Map.of(), "fp"), file, false);
+
+    ComputationGraph loaded = org.ferspark.model.io.ModelFile.load(file, false).graph();
+    assertThat(loaded.getLayer("s1_1_bn").getHelper()).as("a loaded model runs DL4J's own helper")
+        .isInstanceOf(MKLDNNBatchNormHelper.class);
+    assertRelative(loaded.outputSingle(false, x), trained, 1e-5, "loaded model, inference");
+    assertRelative(BatchNormFolding.fold(loaded).outputSingle(false, x), trained, 1e-4, "folded model, inference");
   }
 
   /** conv-BN-ReLU x3 with average pooling, SGD (an update proportional to the gradient). */
