@@ -2,15 +2,10 @@ package org.ferspark.jobs;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -101,7 +96,7 @@ public final class ExportJob implements Callable<Integer> {
       throw new InputError(e.getMessage());
     }
     ComputationGraph graph = fold ? BatchNormFolding.fold(loaded.graph()) : loaded.graph();
-    String sha = sha256(model);
+    String sha = ModelFile.sha256(model);
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("source_model", model.getFileName().toString());
     extra.put("source_sha256", sha);
@@ -117,15 +112,5 @@ public final class ExportJob implements Callable<Integer> {
       Files.deleteIfExists(tmp);
     }
     return new Report(onnx, bytes.length, loaded.metadata().architecture(), loaded.metadata().classes(), fold, sha);
-  }
-
-  /** The hex sha256 of a file's bytes. */
-  public static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -46,7 +46,7 @@ class ExportJobTest {
     byte[] bytes = Files.readAllBytes(onnx);
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     assertThat(text).contains("angry,disgust,fear,happy,sad,surprise,neutral").contains("N,1,48,48")
-        .contains(ExportJob.sha256(shipped)).contains("folded into the convolutions");
+        .contains(ModelFile.sha256(shipped)).contains("folded into the convolutions");
     assertThat(bytes.length).as("about 4 bytes per learnable parameter (1.17 M)").isBetween(4_000_000, 5_500_000);
     assertThat(Files.list(dir).toList()).as("no temporary file left").containsExactly(onnx);
 

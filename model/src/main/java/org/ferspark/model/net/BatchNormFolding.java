@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -108,7 +109,9 @@ public final class BatchNormFolding {
 
   /** The inference parameters of the batch-norm layer {@code bn} of {@code graph}. */
   public static Stats stats(ComputationGraph graph, String bn) {
-    BatchNormalization bnConf = (BatchNormalization) layer(graph.getConfiguration().getVertices().get(bn));
+    Layer l = layer(graph.getConfiguration().getVertices().get(bn));
+    // a fine-tuned network wraps frozen layers; the statistics are the wrapped layer's
+    BatchNormalization bnConf = (BatchNormalization) (l instanceof FrozenLayer f ? f.getLayer() : l);
     Map<String, INDArray> p = graph.getLayer(bn).paramTable();
     INDArray globalMean = p.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
     long channels = globalMean.length();

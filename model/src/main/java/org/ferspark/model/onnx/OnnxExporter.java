@@ -24,6 +24,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.model.io.ModelMetadata;
@@ -166,7 +168,10 @@ public final class OnnxExporter {
     }
   }
 
-  private void layer(Chain c, Layer l, long[] inShape) {
+  private void layer(Chain c, Layer wrapped, long[] inShape) {
+    // frozen layers (a fine-tuned network) compute what the layers they wrap compute at inference
+    Layer l = wrapped instanceof FrozenLayer f ? f.getLayer()
+        : wrapped instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : wrapped;
     Map<String, INDArray> p = net.getLayer(c.vertex) == null ? Map.of() : net.getLayer(c.vertex).paramTable();
     if (l.getClass() == DropoutLayer.class) {
       return; // identity at inference
