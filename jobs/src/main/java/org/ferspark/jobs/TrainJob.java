@@ -136,7 +136,7 @@ public final class TrainJob implements Callable<Integer> {
     if (noSpark) {
       report = run(null, settings, data, out.toPath(), resume, overwrite, start);
     } else {
-      prepare(settings, data, out.toPath(), resume, overwrite, start, true);
+      prepare(settings, data, out.toPath(), resume, overwrite, start);
       SparkSession spark = SparkSession.builder().appName("fer-train").getOrCreate();
       try {
         report = run(spark, settings, data, out.toPath(), resume, overwrite, start);
@@ -177,7 +177,7 @@ public final class TrainJob implements Callable<Integer> {
   /** As above, from {@code start}: the run's classes ({@code fer.train.labels.*}) and the model to fine-tune. */
   public static Report run(SparkSession spark, TrainSettings settings, String data, Path out, boolean resume,
       boolean overwrite, Start start) throws IOException {
-    Prepared prepared = prepare(settings, data, out, resume, overwrite, start, spark != null);
+    Prepared prepared = prepare(settings, data, out, resume, overwrite, start);
     LabelSet labels = prepared.labels();
     DatasetManifest manifest = labels.apply(prepared.dataset());
     OneDnn.enable();
@@ -197,9 +197,10 @@ public final class TrainJob implements Callable<Integer> {
       trainer = new LocalEpochTrainer(train, settings);
     } else {
       if (settings.trainEvalSamples() != 0) {
-        trainForEval = TensorDataset.read(data, "train", manifest, hadoop);
+        trainForEval = labels.apply(TensorDataset.read(data, "train", prepared.dataset(), hadoop));
       }
-      trainer = new SparkEpochTrainer(spark, data, settings, manifest.classes(), manifest.trainOriginalByClass());
+      trainer = new SparkEpochTrainer(spark, data, settings, manifest.classes(), manifest.trainOriginalByClass(),
+          labels.isIdentity() ? null : labels.map());
     }
     LOG.info("fer-train: {} on {} ({} classes, train {} / validation {} images) -> {}", settings.arch(), data,
         manifest.classes(), manifest.splitTotals().get("train"), validation.size(), out);
@@ -222,16 +223,12 @@ public final class TrainJob implements Callable<Integer> {
    * problem with the classes or the parent is a {@link FerConfig.ConfigError} (exit code 2).
    */
   static Prepared prepare(TrainSettings settings, String data, Path out, boolean resume, boolean overwrite,
-      Start start, boolean onSpark) {
+      Start start) {
     DatasetManifest dataset = checkInputs(settings, data, out, resume, overwrite);
     List<String> parentLabels = start.initFrom() == null ? List.of()
         : FineTune.parentMetadata(start.initFrom()).classNames();
     LabelSet labels = start.config() == null ? LabelSet.identity(dataset.labels())
         : LabelSet.from(start.config(), dataset.labels(), parentLabels);
-    if (onSpark && !labels.isIdentity()) {
-      throw new FerConfig.ConfigError("fer.train.labels (drop, merge) is applied on the single-JVM path only in "
-          + "this version: add --no-spark");
-    }
     FineTune fineTune = start.initFrom() == null ? null
         : FineTune.plan(start.initFrom(), start.freezeUntil(), settings.imageSize());
     return new Prepared(dataset, labels, fineTune);

@@ -72,6 +72,19 @@ class TrainJobTest {
   }
 
   @Test
+  void sparkTrainsTheConfiguredLabelSetDroppingAndMergingClasses() throws IOException {
+    List<String> sets = List.of("fer.train.arch=tiny-cnn", "fer.train.batch=16", "fer.train.epochs=1",
+        "fer.train.train-eval-samples=64", "fer.train.labels.drop=[neutral]", "fer.train.labels.merge.disgust=angry");
+    var config = FerConfig.load(null, sets, Map.of());
+    TrainJob.Report report = TrainJob.run(spark, TrainSettings.from(config), data, tmp, false, false,
+        new TrainJob.Start(config, null, null));
+
+    assertThat(report.result().history().get(0).images()).as("280 train images less neutral's 40").isEqualTo(240);
+    assertThat(ModelFile.load(tmp.resolve("model.zip"), false).metadata().classNames())
+        .containsExactly("angry", "fear", "happy", "sad", "surprise");
+  }
+
+  @Test
   void badInputIsOneClearErrorAndAnExitCode() throws IOException {
     String out = tmp.resolve("out").toString();
     assertThat(exec("--data", tmp.resolve("nothing").toString(), "--out", out, "--no-spark")).isEqualTo(1);
