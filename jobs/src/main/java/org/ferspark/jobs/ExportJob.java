@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -104,9 +105,11 @@ public final class ExportJob implements Callable<Integer> {
     byte[] bytes = OnnxExporter.export(graph, loaded.metadata(), extra);
     Path dir = onnx.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + onnx.getFileName() + ".", ".tmp");
+    // not createTempFile: its 0600 would stay on a file meant to be handed on; CREATE_NEW takes the umask's mode
+    Path tmp = dir.resolve("." + onnx.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
+        + ".tmp");
     try {
-      Files.write(tmp, bytes);
+      Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       Files.move(tmp, onnx, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);

@@ -11,7 +11,8 @@ import java.util.Set;
  * An ONNX graph under construction (float tensors only) and its serialisation as a {@code ModelProto}: nodes in
  * topological order, initializers (the weights, as {@code raw_data}), one input and one output with a symbolic
  * batch dimension, and {@code metadata_props}. Opset {@value #OPSET} of the default domain, IR version
- * {@value #IR_VERSION} (the IR of that opset; ONNX Runtime 1.8 and newer read it).
+ * {@value #IR_VERSION} (the IR version that came with opset 13; read here by ONNX Runtime 1.20 in Java and 1.30 in
+ * Python).
  */
 final class OnnxGraph {
   static final int OPSET = 13;
