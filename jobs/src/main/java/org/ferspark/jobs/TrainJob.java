@@ -1,10 +1,12 @@
 package org.ferspark.jobs;
 
+import com.typesafe.config.Config;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -13,6 +15,8 @@ import org.ferspark.jobs.train.SparkEpochTrainer;
 import org.ferspark.model.net.OneDnn;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.model.train.EpochTrainer;
+import org.ferspark.model.train.FineTune;
+import org.ferspark.model.train.LabelSet;
 import org.ferspark.model.train.LocalEpochTrainer;
 import org.ferspark.model.train.TensorDataset;
 import org.ferspark.model.train.TrainSettings;
@@ -67,39 +71,75 @@ public final class TrainJob implements Callable<Integer> {
   @Option(names = "--no-spark", description = "Train in this JVM without Spark (debugging; same loop).")
   boolean noSpark;
 
+  @Option(names = "--init-from", paramLabel = "MODEL.zip",
+      description = "Fine-tune: start from this model's weights (its architecture; output layer rebuilt for the "
+          + "dataset's classes, the parent's rows copied for classes of the same name).")
+  File initFrom;
+
+  @Option(names = "--freeze-until", paramLabel = "LAYER|N",
+      description = "With --init-from: freeze LAYER (or the first N pooling blocks) and every layer before it.")
+  String freezeUntil;
+
   @Mixin
   ConfigOptions configOptions = new ConfigOptions();
 
   /** What a training run produced. */
   public record Report(String mode, TrainingLoop.Result result) {}
 
+  /**
+   * How a run starts: the merged configuration (for {@code fer.train.labels.*}; {@code null} = the dataset's
+   * classes) and, to fine-tune, the parent model and freeze point ({@code null} = fresh weights).
+   */
+  public record Start(Config config, Path initFrom, String freezeUntil) {
+    public static final Start FRESH = new Start(null, null, null);
+  }
+
+  /** A run checked before anything is written: the dataset's manifest, the run's classes, the parent. */
+  record Prepared(DatasetManifest dataset, LabelSet labels, FineTune fineTune) {}
+
   public static void main(String[] args) {
     System.exit(JobRunner.execute(new TrainJob(), args));
   }
 
-  TrainSettings settings() {
+  Config config() {
     Map<String, Object> flags = new LinkedHashMap<>();
     put(flags, "fer.train.arch", arch);
     put(flags, "fer.train.epochs", epochs);
     put(flags, "fer.train.batch", batch);
     put(flags, "fer.train.balance", balance);
-    return TrainSettings.from(configOptions.load(flags));
+    if (initFrom != null) {
+      String parentArch = FineTune.parentMetadata(initFrom.toPath()).architecture();
+      if (arch != null && !arch.trim().equals(parentArch)) {
+        throw new FerConfig.ConfigError("--arch " + arch + " differs from --init-from " + initFrom + ", a "
+            + parentArch + " network; a fine-tune keeps the parent's architecture");
+      }
+      flags.put("fer.train.arch", parentArch);
+    } else if (freezeUntil != null) {
+      throw new FerConfig.ConfigError("--freeze-until applies to --init-from only");
+    }
+    return configOptions.load(flags);
+  }
+
+  TrainSettings settings() {
+    return TrainSettings.from(config());
   }
 
   @Override
   public Integer call() throws Exception {
-    TrainSettings settings = settings();
+    Config config = config();
+    TrainSettings settings = TrainSettings.from(config);
     if (resume && overwrite) {
       throw new FerConfig.ConfigError("--resume and --overwrite exclude each other");
     }
+    Start start = new Start(config, initFrom == null ? null : initFrom.toPath(), freezeUntil);
     Report report;
     if (noSpark) {
-      report = run(null, settings, data, out.toPath(), resume, overwrite);
+      report = run(null, settings, data, out.toPath(), resume, overwrite, start);
     } else {
-      checkInputs(settings, data, out.toPath(), resume, overwrite);
+      prepare(settings, data, out.toPath(), resume, overwrite, start);
       SparkSession spark = SparkSession.builder().appName("fer-train").getOrCreate();
       try {
-        report = run(spark, settings, data, out.toPath(), resume, overwrite);
+        report = run(spark, settings, data, out.toPath(), resume, overwrite, start);
       } finally {
         spark.stop();
       }
@@ -118,6 +158,9 @@ public final class TrainJob implements Callable<Integer> {
     summary.put("seconds", round(r.seconds(), 1));
     summary.put("imagesPerSecond", round(r.imagesPerSecond(), 1));
     summary.put("model", r.model().toAbsolutePath().toString());
+    if (initFrom != null) {
+      summary.put("parent", initFrom.getAbsolutePath());
+    }
     JobRunner.printSummary("fer-train", summary);
     return JobRunner.OK;
   }
@@ -128,27 +171,41 @@ public final class TrainJob implements Callable<Integer> {
    */
   public static Report run(SparkSession spark, TrainSettings settings, String data, Path out, boolean resume,
       boolean overwrite) throws IOException {
-    DatasetManifest manifest = checkInputs(settings, data, out, resume, overwrite);
+    return run(spark, settings, data, out, resume, overwrite, Start.FRESH);
+  }
+
+  /** As above, from {@code start}: the run's classes ({@code fer.train.labels.*}) and the model to fine-tune. */
+  public static Report run(SparkSession spark, TrainSettings settings, String data, Path out, boolean resume,
+      boolean overwrite, Start start) throws IOException {
+    Prepared prepared = prepare(settings, data, out, resume, overwrite, start);
+    LabelSet labels = prepared.labels();
+    DatasetManifest manifest = labels.apply(prepared.dataset());
     OneDnn.enable();
     LOG.info("fer-train: {}", OneDnn.describe());
+    if (prepared.fineTune() != null) {
+      LOG.info("fer-train: fine-tuning from {} ({}, classes {}), frozen up to {}; this run's classes {}",
+          start.initFrom(), prepared.fineTune().parentMetadata().architecture(),
+          prepared.fineTune().parentMetadata().classNames(), prepared.fineTune().freezeUntil(), manifest.labels());
+    }
     Configuration hadoop = spark == null ? new Configuration() : spark.sparkContext().hadoopConfiguration();
-    TensorDataset validation = TensorDataset.read(data, "validation", manifest, hadoop);
+    TensorDataset validation = labels.apply(TensorDataset.read(data, "validation", prepared.dataset(), hadoop));
     EpochTrainer trainer;
     TensorDataset trainForEval = null;
     if (spark == null) {
-      TensorDataset train = TensorDataset.read(data, "train", manifest, hadoop);
+      TensorDataset train = labels.apply(TensorDataset.read(data, "train", prepared.dataset(), hadoop));
       trainForEval = train;
       trainer = new LocalEpochTrainer(train, settings);
     } else {
       if (settings.trainEvalSamples() != 0) {
-        trainForEval = TensorDataset.read(data, "train", manifest, hadoop);
+        trainForEval = labels.apply(TensorDataset.read(data, "train", prepared.dataset(), hadoop));
       }
-      trainer = new SparkEpochTrainer(spark, data, settings, manifest.classes(), manifest.trainOriginalByClass());
+      trainer = new SparkEpochTrainer(spark, data, settings, manifest.classes(), manifest.trainOriginalByClass(),
+          labels.isIdentity() ? null : labels.map());
     }
     LOG.info("fer-train: {} on {} ({} classes, train {} / validation {} images) -> {}", settings.arch(), data,
         manifest.classes(), manifest.splitTotals().get("train"), validation.size(), out);
     try {
-      TrainingLoop loop = new TrainingLoop(settings, manifest, validation, trainForEval, out);
+      TrainingLoop loop = new TrainingLoop(settings, manifest, validation, trainForEval, out, prepared.fineTune());
       return new Report(trainer.mode(), loop.run(trainer, resume, overwrite));
     } finally {
       if (trainer instanceof AutoCloseable c) {
@@ -159,6 +216,22 @@ public final class TrainJob implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * Checks data, output, the run's classes and the parent model before anything is written or Spark starts; every
+   * problem with the classes or the parent is a {@link FerConfig.ConfigError} (exit code 2).
+   */
+  static Prepared prepare(TrainSettings settings, String data, Path out, boolean resume, boolean overwrite,
+      Start start) {
+    DatasetManifest dataset = checkInputs(settings, data, out, resume, overwrite);
+    List<String> parentLabels = start.initFrom() == null ? List.of()
+        : FineTune.parentMetadata(start.initFrom()).classNames();
+    LabelSet labels = start.config() == null ? LabelSet.identity(dataset.labels())
+        : LabelSet.from(start.config(), dataset.labels(), parentLabels);
+    FineTune fineTune = start.initFrom() == null ? null
+        : FineTune.plan(start.initFrom(), start.freezeUntil(), settings.imageSize());
+    return new Prepared(dataset, labels, fineTune);
   }
 
   /** Checks data and output before anything starts; returns the dataset's manifest. */

@@ -1,6 +1,7 @@
 package org.ferspark.jobs.train;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -57,14 +59,32 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
    * @throws FerConfig.ConfigError if Kryo is on without ND4J's registrator, or gradient sharing on one host
    */
   public SparkEpochTrainer(SparkSession spark, String data, TrainSettings settings, int classes, long[] trainCounts) {
+    this(spark, data, settings, classes, trainCounts, null);
+  }
+
+  /**
+   * @param labelMap dataset label → run label, -1 = leave the image out ({@code LabelSet.map()}); {@code null} =
+   *     the dataset's labels as they are
+   */
+  public SparkEpochTrainer(SparkSession spark, String data, TrainSettings settings, int classes, long[] trainCounts,
+      int[] labelMap) {
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     checkSerializer(jsc.getConf());
     this.settings = settings;
     this.classes = classes;
     this.repeat = "oversample".equals(settings.balance()) ? EpochOrder.repeatFactors(trainCounts) : null;
     this.master = trainingMaster(settings, jsc.getConf());
-    this.rows = spark.read().parquet(data + "/tensors").filter(col("split").equalTo("train"))
-        .select("label", "pixels").persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> train = spark.read().parquet(data + "/tensors").filter(col("split").equalTo("train"))
+        .select("label", "pixels");
+    if (labelMap != null) {
+      Column mapped = null;
+      for (int i = 0; i < labelMap.length; i++) {
+        mapped = mapped == null ? when(col("label").equalTo(i), labelMap[i])
+            : mapped.when(col("label").equalTo(i), labelMap[i]);
+      }
+      train = train.withColumn("label", mapped.otherwise(-1)).filter(col("label").geq(0));
+    }
+    this.rows = train.persist(StorageLevel.MEMORY_ONLY());
   }
 
   @Override

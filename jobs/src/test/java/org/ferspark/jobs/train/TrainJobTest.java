@@ -72,6 +72,41 @@ class TrainJobTest {
   }
 
   @Test
+  void sparkTrainsTheConfiguredLabelSetDroppingAndMergingClasses() throws IOException {
+    List<String> sets = List.of("fer.train.arch=tiny-cnn", "fer.train.batch=16", "fer.train.epochs=1",
+        "fer.train.train-eval-samples=64", "fer.train.labels.drop=[neutral]", "fer.train.labels.merge.disgust=angry");
+    var config = FerConfig.load(null, sets, Map.of());
+    TrainJob.Report report = TrainJob.run(spark, TrainSettings.from(config), data, tmp, false, false,
+        new TrainJob.Start(config, null, null));
+
+    assertThat(report.result().history().get(0).images()).as("280 train images less neutral's 40").isEqualTo(240);
+    assertThat(ModelFile.load(tmp.resolve("model.zip"), false).metadata().classNames())
+        .containsExactly("angry", "fear", "happy", "sad", "surprise");
+  }
+
+  @Test
+  void sparkFineTuneKeepsFrozenLayersAndNamesTheParent() throws IOException {
+    var parentNet = org.ferspark.model.net.Architectures.build("tiny-cnn",
+        org.ferspark.model.net.ArchitectureOptions.defaults(7).withSeed(5));
+    Path parent = tmp.resolve("parent.zip");
+    ModelFile.save(parentNet, org.ferspark.model.io.ModelMetadata.of(
+        org.ferspark.preprocessing.dataset.Emotion.labelNames(7), "tiny-cnn", Map.of(), "none"), parent, false);
+    List<String> sets = List.of("fer.train.arch=tiny-cnn", "fer.train.batch=16", "fer.train.epochs=1",
+        "fer.train.train-eval-samples=64");
+    var config = FerConfig.load(null, sets, Map.of());
+    Path out = tmp.resolve("tuned");
+    TrainJob.run(spark, TrainSettings.from(config), data, out, false, false,
+        new TrainJob.Start(config, parent, "pool1"));
+
+    var tuned = ModelFile.load(out.resolve("model.zip"), false);
+    assertThat(((Map<?, ?>) tuned.metadata().trainingConfig().get("parent")).get("sha256"))
+        .isEqualTo(ModelFile.sha256(parent));
+    assertThat(tuned.graph().getLayer("conv1").getParam("W")).as("frozen through parameter averaging")
+        .isEqualTo(parentNet.getLayer("conv1").getParam("W"));
+    assertThat(tuned.graph().getLayer("dense").getParam("W")).isNotEqualTo(parentNet.getLayer("dense").getParam("W"));
+  }
+
+  @Test
   void badInputIsOneClearErrorAndAnExitCode() throws IOException {
     String out = tmp.resolve("out").toString();
     assertThat(exec("--data", tmp.resolve("nothing").toString(), "--out", out, "--no-spark")).isEqualTo(1);

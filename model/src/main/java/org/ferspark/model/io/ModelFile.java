@@ -117,6 +117,20 @@ public final class ModelFile {
     return new LoadedModel(graph, metadata);
   }
 
+  /** The hex SHA-256 of a file's bytes (how run metadata and ONNX exports name the model they came from). */
+  public static String sha256(Path file) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
   private static ZipFile openZip(Path file) throws ModelFileException {
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {

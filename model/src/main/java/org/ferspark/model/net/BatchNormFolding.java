@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -99,21 +100,31 @@ public final class BatchNormFolding {
     return fused;
   }
 
-  private static void fuseParams(ComputationGraph graph, Chain c, org.deeplearning4j.nn.api.Layer target) {
-    BatchNormalization bnConf = (BatchNormalization) layer(graph.getConfiguration().getVertices().get(c.bn()));
-    Map<String, INDArray> bn = graph.getLayer(c.bn()).paramTable();
-    Map<String, INDArray> conv = graph.getLayer(c.conv()).paramTable();
-    long channels = conv.get(ConvolutionParamInitializer.WEIGHT_KEY).size(0);
-    INDArray mean = bn.get(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(channels).castTo(DataType.DOUBLE);
+  /**
+   * A batch-norm layer's inference parameters per channel, in double: running mean and variance (DL4J stores the
+   * variance, or log10 of the standard deviation, depending on its {@code useLogStd} setting), γ, β and ε.
+   */
+  public record Stats(INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps) {
+  }
+
+  /** The inference parameters of the batch-norm layer {@code bn} of {@code graph}. */
+  public static Stats stats(ComputationGraph graph, String bn) {
+    Layer l = layer(graph.getConfiguration().getVertices().get(bn));
+    // a fine-tuned network wraps frozen layers; the statistics are the wrapped layer's
+    BatchNormalization bnConf = (BatchNormalization) (l instanceof FrozenLayer f ? f.getLayer() : l);
+    Map<String, INDArray> p = graph.getLayer(bn).paramTable();
+    INDArray globalMean = p.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+    long channels = globalMean.length();
+    INDArray mean = globalMean.reshape(channels).castTo(DataType.DOUBLE);
     INDArray var;
-    if (bn.containsKey(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)) {
+    if (p.containsKey(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)) {
       // DL4J keeps log10 of the running standard deviation: var = (10^log10std)^2
-      INDArray log10Std = bn.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).reshape(channels)
+      INDArray log10Std = p.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).reshape(channels)
           .castTo(DataType.DOUBLE);
       INDArray std = Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0, log10Std.dataType()), log10Std, false);
       var = std.mul(std);
     } else {
-      var = bn.get(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(channels)
+      var = p.get(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(channels)
           .castTo(DataType.DOUBLE);
     }
     INDArray gamma;
@@ -122,10 +133,19 @@ public final class BatchNormFolding {
       gamma = Nd4j.valueArrayOf(new long[] {channels}, bnConf.getGamma(), mean.dataType());
       beta = Nd4j.valueArrayOf(new long[] {channels}, bnConf.getBeta(), mean.dataType());
     } else {
-      gamma = bn.get(BatchNormalizationParamInitializer.GAMMA).reshape(channels).castTo(mean.dataType());
-      beta = bn.get(BatchNormalizationParamInitializer.BETA).reshape(channels).castTo(mean.dataType());
+      gamma = p.get(BatchNormalizationParamInitializer.GAMMA).reshape(channels).castTo(mean.dataType());
+      beta = p.get(BatchNormalizationParamInitializer.BETA).reshape(channels).castTo(mean.dataType());
     }
-    INDArray scale = gamma.div(Transforms.sqrt(var.add(bnConf.getEps()), false));
+    return new Stats(mean, var, gamma, beta, bnConf.getEps());
+  }
+
+  private static void fuseParams(ComputationGraph graph, Chain c, org.deeplearning4j.nn.api.Layer target) {
+    Stats bn = stats(graph, c.bn());
+    Map<String, INDArray> conv = graph.getLayer(c.conv()).paramTable();
+    long channels = conv.get(ConvolutionParamInitializer.WEIGHT_KEY).size(0);
+    INDArray mean = bn.mean();
+    INDArray beta = bn.beta();
+    INDArray scale = bn.gamma().div(Transforms.sqrt(bn.var().add(bn.eps()), false));
     INDArray w = conv.get(ConvolutionParamInitializer.WEIGHT_KEY);
     INDArray b = conv.containsKey(ConvolutionParamInitializer.BIAS_KEY)
         ? conv.get(ConvolutionParamInitializer.BIAS_KEY).reshape(channels).castTo(mean.dataType())

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop {
   static final String STATE = "loopState";
   static final String HISTORY = "history";
+  /** The model a fine-tuning run started from ({@link FineTune#parentInfo}); its history starts at epoch 1. */
+  public static final String PARENT = "parent";
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   private final TrainSettings settings;
@@ -41,6 +43,7 @@ public final class TrainingLoop {
   private final TensorDataset validation;
   private final TensorDataset trainSample;
   private final OutputDir out;
+  private final FineTune fineTune;
 
   /**
    * @param trainForEval training images for the per-epoch train accuracy (a seeded sample of
@@ -48,6 +51,13 @@ public final class TrainingLoop {
    */
   public TrainingLoop(TrainSettings settings, DatasetManifest manifest, TensorDataset validation,
       TensorDataset trainForEval, Path outDir) {
+    this(settings, manifest, validation, trainForEval, outDir, null);
+  }
+
+  /** As above; a fresh run starts from {@code fineTune}'s parent model unless it is {@code null}. */
+  public TrainingLoop(TrainSettings settings, DatasetManifest manifest, TensorDataset validation,
+      TensorDataset trainForEval, Path outDir, FineTune fineTune) {
+    this.fineTune = fineTune;
     this.settings = settings;
     this.manifest = manifest;
     this.validation = validation;
@@ -112,7 +122,8 @@ public final class TrainingLoop {
       if (resume) {
         LOG.info("--resume: no checkpoint in {}, starting from epoch 1", out.checkpoints());
       }
-      net = NetworkFactory.build(settings, manifest.classes(), manifest.trainOriginalByClass());
+      net = fineTune != null ? fineTune.build(settings, manifest)
+          : NetworkFactory.build(settings, manifest.classes(), manifest.trainOriginalByClass());
     }
     if (settings.fastBatchNorm()) {
       FastBatchNorm.install(net);
@@ -187,6 +198,9 @@ public final class TrainingLoop {
     Map<String, Object> cfg = new LinkedHashMap<>(settings.asMap());
     cfg.put(STATE, state.toMap());
     cfg.put(HISTORY, history.stream().map(HistoryRow::toMap).toList());
+    if (fineTune != null) {
+      cfg.put(PARENT, fineTune.parentInfo(manifest.labels()));
+    }
     return ModelMetadata.of(manifest.labels(), settings.arch(), cfg, manifest.fingerprint());
   }
 
