@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.jobs.JobRunner;
+import org.ferspark.model.net.BatchNormFolding;
+import org.ferspark.model.net.FastBatchNorm;
 import org.ferspark.model.net.OneDnn;
 import org.ferspark.model.train.Batches;
 import org.ferspark.model.train.DatasetManifest;
@@ -27,9 +29,11 @@ import picocli.CommandLine.Option;
 /**
  * Single-JVM DL4J throughput on real preprocessed tensors (not a Spark job, not a test; used by
  * {@code bench/train.sh}): steady-state training images/s ({@code net.fit} of one batch, median over
- * {@code --batches} after {@code --warmup}), inference images/s at the training batch size (median) and batch-1
- * latency (median and p90). The network is the training job's ({@link NetworkFactory}, same settings and
- * defaults); batches are built before timing, as the PyTorch peer ({@code bench/torch_bench.py}) does.
+ * {@code --batches} after {@code --warmup}; batch norm on {@code FastBatchNorm} when
+ * {@code fer.train.fast-batch-norm} is on, as in the training job), inference images/s at the training batch size
+ * (median) and batch-1 latency (median and p90), with batch norm folded as in evaluation, predict and realtime.
+ * The network is the training job's ({@link NetworkFactory}, same settings and defaults); batches are built before
+ * timing, as the PyTorch peer ({@code bench/torch_bench.py}) does.
  * Prints {@code OneDnn.describe()} and one last line {@code train-bench: {json}}.
  *
  * <p>{@code java -cp jobs/target/fer-spark-jobs.jar:$(cat jobs/target/spark-classpath.txt) <flags>
@@ -75,6 +79,8 @@ public final class TrainBench implements Callable<Integer> {
     manifest.requireShape(s.imageSize());
     TensorDataset train = TensorDataset.read(data, "train", manifest, hadoop);
     ComputationGraph net = NetworkFactory.build(s, manifest.classes(), train.classCounts());
+    // as the training job does (TrainingLoop): fer.train.fast-batch-norm
+    int fastBn = s.fastBatchNorm() ? FastBatchNorm.install(net) : 0;
 
     // batches of real faces in a seeded shuffled order, wrapping around a small split
     Batches maker = new Batches(s.imageSize(), manifest.classes(), 0, null);
@@ -103,6 +109,8 @@ public final class TrainBench implements Callable<Integer> {
     boolean helpers = OneDnn.helpersActive(net);
 
     INDArray x = sets.get(0).getFeatures();
+    // inference as the evaluation job, predict and realtime run it: batch norm folded into the convolutions
+    net = BatchNormFolding.fold(net);
     net.outputSingle(false, x);
     double[] infer = new double[inferBatches];
     for (int i = 0; i < inferBatches; i++) {
@@ -134,6 +142,7 @@ public final class TrainBench implements Callable<Integer> {
     out.put("latencyMsMedian", round(quantile(lat, 0.5), 2));
     out.put("latencyMsP90", round(quantile(lat, 0.9), 2));
     out.put("oneDnnHelpersActive", helpers);
+    out.put("fastBatchNormLayers", fastBn);
     out.put("backend", OneDnn.describe());
     JobRunner.printSummary("train-bench", out);
     System.out.println(String.format(Locale.ROOT, "%s: train %.1f img/s (median of %d batches of %d), "
