@@ -1,6 +1,7 @@
 package org.ferspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,6 +115,36 @@ class EvaluateJobTest {
 
   @Test
   @Order(2)
+  void aModelWithOtherClassesIsComparedOnTheClassesItSharesWithTheOthers() throws IOException {
+    // a 6-class model (neutral dropped, as a fine-tuned one) beside a 7-class one: both scored on the 60 faces of
+    // the 6 shared classes, so their McNemar test compares the same faces
+    List<String> six = Emotion.labelNames(7).stream().filter(l -> !l.equals("neutral")).toList();
+    ComputationGraph g = Architectures.build("tiny-cnn", ArchitectureOptions.defaults(6).withSeed(3));
+    Path sixModel = shared.resolve("six.zip");
+    ModelFile.save(g, ModelMetadata.of(six, "tiny-cnn", Map.of(), "test"), sixModel, false);
+    EvaluateSettings settings = EvaluateSettings.from(FerConfig.load(null, List.of(), Map.of()));
+    Path report = tmp.resolve("shared-classes");
+    EvaluateJob.Report r = EvaluateJob.run(spark, EvaluationPipeline.prepare(data, "test",
+        List.of(ModelSpec.fer(modelA.toString()), ModelSpec.fer(sixModel.toString())), new Configuration()),
+        settings, report, false);
+
+    for (var m : r.result().models()) {
+      assertThat(m.plain().examples()).as("faces scored by %s", m.name()).isEqualTo(60);
+      assertThat(m.plain().perClass().get(6).support()).as("neutral faces left out").isZero();
+    }
+    JsonNode comparison = JSON.readTree(report.resolve(MetricsJson.COMPARISON).toFile());
+    JsonNode pair = comparison.path("mcnemar").get(0);
+    assertThat(pair.path("only_a").asLong() + pair.path("only_b").asLong()).isLessThanOrEqualTo(60);
+
+    ComputationGraph two = Architectures.build("tiny-cnn", ArchitectureOptions.defaults(2).withSeed(3));
+    Path other = shared.resolve("other.zip");
+    ModelFile.save(two, ModelMetadata.of(List.of("calm", "bored"), "tiny-cnn", Map.of(), "test"), other, false);
+    assertThatThrownBy(() -> EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(other.toString())),
+        new Configuration())).hasMessageContaining("at least 2 classes").hasMessageContaining(other.toString());
+  }
+
+  @Test
+  @Order(3)
   void badArgumentsAreUsageErrors() {
     String report = tmp.resolve("r").toString();
     assertThat(exec()).isEqualTo(2);
@@ -127,7 +158,7 @@ class EvaluateJobTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void badInputsAreOneClearMessageAndExitCodeOne() throws IOException {
     String report = tmp.resolve("r").toString();
     assertThat(exec("--data", tmp.resolve("nothing").toString(), "--report", report, "--model", modelA.toString()))
@@ -166,7 +197,7 @@ class EvaluateJobTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theCommandLineUsesTheDefaultModelAndRefusesToReplaceAReportWithoutOverwrite() throws IOException {
     Path report = tmp.resolve("cli");
     String[] args = {"--data", data, "--report", report.toString(), "--tta", "--set",
@@ -186,7 +217,7 @@ class EvaluateJobTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void tenCropTtaIsRecordedAsSuchAndAnUnknownViewSetIsBadUsage() throws IOException {
     Path report = tmp.resolve("ten-crop");
     // the command-line test before this one ran the job, which stopped the class's session: the job makes its own

@@ -69,15 +69,24 @@ public record InputConvention(int size, Scale scale, boolean channelsLast, Inter
   }
 
   /**
-   * For each dataset class, the output that scores it.
+   * For each dataset class, the output that scores it, or -1 for a class the model does not have. A model may name
+   * other classes than the dataset (a fine-tuned 6-class model on 7-class data, a model with contempt): it is then
+   * scored on the classes they share ({@code EvaluationPipeline} keeps only the faces of classes every model has).
    *
-   * @throws InputError unless the outputs name exactly the dataset's classes
+   * @throws InputError when the model and the dataset share fewer than 2 classes
    */
   public int[] outputIndexFor(List<String> datasetLabels, String model) {
-    if (outputLabels.size() != datasetLabels.size() || !outputLabels.containsAll(datasetLabels)) {
+    int[] out = datasetLabels.stream().mapToInt(outputLabels::indexOf).toArray();
+    long shared = java.util.Arrays.stream(out).filter(i -> i >= 0).count();
+    if (shared < 2) {
       throw new InputError(model + " predicts " + outputLabels + " but the dataset's classes are " + datasetLabels
-          + "; a model must name the same classes (in any order)");
+          + "; a model must share at least 2 classes with the dataset to be scored on them");
     }
-    return datasetLabels.stream().mapToInt(outputLabels::indexOf).toArray();
+    return out;
+  }
+
+  /** Whether the model's outputs are exactly the dataset's classes (in any order). */
+  public boolean coversExactly(List<String> datasetLabels) {
+    return outputLabels.size() == datasetLabels.size() && outputLabels.containsAll(datasetLabels);
   }
 }

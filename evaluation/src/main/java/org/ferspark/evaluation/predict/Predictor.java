@@ -29,9 +29,11 @@ public final class Predictor {
   private final InputConvention convention;
   private final int[] outputFor;
   private final boolean helpersStripped;
+  private final boolean partial;
 
   private Predictor(String name, ComputationGraph graph, InputConvention convention, int[] outputFor,
-      boolean helpersStripped) {
+      boolean helpersStripped, boolean partial) {
+    this.partial = partial;
     this.name = name;
     this.graph = graph;
     this.convention = convention;
@@ -57,7 +59,7 @@ public final class Predictor {
       case KERAS -> loadKeras(spec, bytes);
     };
     Predictor p = new Predictor(spec.name(), graph, spec.convention(), outputFor,
-        spec.kind() == ModelSpec.Kind.KERAS);
+        spec.kind() == ModelSpec.Kind.KERAS, !spec.convention().coversExactly(datasetLabels));
     p.probe(spec.location());
     return p;
   }
@@ -66,7 +68,7 @@ public final class Predictor {
   public Predictor copy() {
     ComputationGraph clone = graph.clone();
     return new Predictor(name, helpersStripped ? LayerHelpers.strip(clone) : clone, convention, outputFor,
-        helpersStripped);
+        helpersStripped, partial);
   }
 
   public String name() {
@@ -89,8 +91,16 @@ public final class Predictor {
     out.close();
     float[][] probs = new float[n][outputFor.length];
     for (int i = 0; i < n; i++) {
+      float sum = 0;
       for (int c = 0; c < outputFor.length; c++) {
-        probs[i][c] = raw[i][outputFor[c]];
+        probs[i][c] = outputFor[c] < 0 ? 0 : raw[i][outputFor[c]];
+        sum += probs[i][c];
+      }
+      if (partial && sum > 0) {
+        // renormalised over the shared classes: what the model says when told the face is one of them
+        for (int c = 0; c < outputFor.length; c++) {
+          probs[i][c] /= sum;
+        }
       }
     }
     return probs;

@@ -13,8 +13,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.ferspark.evaluation.EvaluateSettings;
 import org.ferspark.evaluation.metrics.EvaluationAccumulator;
 import org.ferspark.evaluation.metrics.EvaluationResult;
@@ -103,8 +106,18 @@ public final class EvaluationPipeline {
     }
     LOG.info("fer-evaluate: split '{}' of {} with {}", in.split(), in.data(), describe(in.models()));
     try {
-      JavaRDD<Row> rows = spark.read().parquet(splitDir(in.data(), in.split()).toString())
-          .select("id", "label", "pixels").javaRDD();
+      Dataset<Row> faces = spark.read().parquet(splitDir(in.data(), in.split()).toString())
+          .select("id", "label", "pixels");
+      List<Integer> notShared = classesSomeModelLacks(in);
+      long excluded = 0;
+      if (!notShared.isEmpty()) {
+        Column lacking = functions.col("label").isin(notShared.toArray());
+        excluded = faces.filter(lacking).count();
+        faces = faces.filter(functions.not(lacking));
+        LOG.info("fer-evaluate: scoring on the classes every model has: {} faces of {} left out",
+            excluded, notShared.stream().map(labels::get).toList());
+      }
+      JavaRDD<Row> rows = faces.javaRDD();
       int partitions = settings.partitions() > 0 ? settings.partitions() : jsc.defaultParallelism();
       if (rows.getNumPartitions() < partitions) {
         rows = rows.repartition(partitions);
@@ -115,18 +128,41 @@ public final class EvaluationPipeline {
       EvaluationAccumulator total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
       long expected = in.manifest().splitTotals().get(in.split());
       long scored = total.plain(0).examples();
-      if (scored != expected) {
-        throw new InputError("scored " + scored + " tensors of split '" + in.split() + "' but " + in.data()
+      if (scored + excluded != expected) {
+        throw new InputError("scored " + scored + " (+ " + excluded + " left out) tensors of split '" + in.split()
+            + "' but " + in.data()
             + "/manifest.json counts " + expected + ": the tensors and the manifest do not belong together");
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       LOG.info("fer-evaluate: {} faces of split '{}' x {} model(s){} in {} partitions, {} s ({} faces/s)", scored,
-          in.split(), specs.size(), tta ? " with TTA (" + mode.key() + ")" : "", rows.getNumPartitions(), String.format("%.1f", seconds),
-          String.format("%.1f", scored / seconds));
+          in.split(), specs.size(), tta ? " with TTA (" + mode.key() + ")" : "", rows.getNumPartitions(),
+          String.format("%.1f", seconds), String.format("%.1f", scored / seconds));
       return result(in, total, seconds, mode);
     } finally {
       bytes.forEach(b -> b.destroy());
     }
+  }
+
+  /**
+   * Dataset class indices that at least one model cannot predict (a fine-tuned 6-class model, a peer with other
+   * labels): their faces are left out, so every model is scored, and compared, on the same faces of shared classes.
+   */
+  static List<Integer> classesSomeModelLacks(Inputs in) {
+    List<String> labels = in.manifest().labels();
+    List<Integer> out = new ArrayList<>();
+    for (PreparedModel m : in.models()) {
+      int[] outputFor = m.spec().convention().outputIndexFor(labels, m.spec().location());
+      for (int c = 0; c < outputFor.length; c++) {
+        if (outputFor[c] < 0 && !out.contains(c)) {
+          out.add(c);
+        }
+      }
+    }
+    out.sort(null);
+    if (out.size() > labels.size() - 2) {
+      throw new InputError("the models share fewer than 2 of the dataset's classes " + labels + " among them");
+    }
+    return out;
   }
 
   /** The result records from the merged accumulator. */
