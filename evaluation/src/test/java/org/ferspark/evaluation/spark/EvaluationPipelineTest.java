@@ -145,10 +145,14 @@ class EvaluationPipelineTest {
     Path empty = Files.createDirectories(shared.resolve("empty"));
     assertThatThrownBy(() -> EvaluationPipeline.prepare(empty.toString(), "test", a, new Configuration()))
         .isInstanceOf(InputError.class).hasMessageContaining("no manifest.json");
+    // a superset (contempt) is scored on the shared classes; a model sharing fewer than 2 classes is refused
     Path eight = TinyModels.write(shared.resolve("eight.zip"), Emotion.labelNames(8), 3);
-    assertThatThrownBy(() -> EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(eight.toString())),
-        new Configuration())).isInstanceOf(InputError.class).hasMessageStartingWith(eight.toString())
-        .hasMessageContaining("contempt");
+    assertThat(EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(eight.toString())),
+        new Configuration()).models()).hasSize(1);
+    Path foreign = TinyModels.write(shared.resolve("foreign.zip"), List.of("contempt", "calm", "angry"), 3);
+    assertThatThrownBy(() -> EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(foreign.toString())),
+        new Configuration())).isInstanceOf(InputError.class).hasMessageStartingWith(foreign.toString())
+        .hasMessageContaining("calm").hasMessageContaining("at least 2 classes");
   }
 
   private static int predict(ComputationGraph g, byte[] pixels) {
