@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.ferspark.preprocessing.io.BoundedRead;
 import org.ferspark.preprocessing.image.RejectException;
 import org.ferspark.realtime.app.FaceClassifier;
 import org.ferspark.realtime.detect.FaceDetector;
@@ -88,7 +89,12 @@ public final class Predictor {
         fail(name, FaceNormalizer.FILE_TOO_LARGE + ": " + size + " bytes > max-file-bytes " + maxFileBytes);
         return;
       }
-      bytes = Files.readAllBytes(file);
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        bytes = BoundedRead.readAtMost(in, maxFileBytes, "file", "max-file-bytes");
+      }
+    } catch (BoundedRead.TooLargeException e) {
+      fail(name, FaceNormalizer.FILE_TOO_LARGE + ": " + e.getMessage());
+      return;
     } catch (IOException e) {
       fail(name, "unreadable-file: " + e);
       return;
