@@ -32,6 +32,7 @@ public final class Predictor {
   private final List<Line> pending = new ArrayList<>();
   private int queued;
   private int failed;
+  private int skipped;
   private int faces;
   private int withoutFace;
 
@@ -71,14 +72,17 @@ public final class Predictor {
         inputs.stream().mapToInt(i -> i.path().toString().length()).max().orElse(0));
     for (ImageFiles.Input input : inputs) {
       String name = input.path().toString();
-      if (input.error() != null) {
+      if (input.skipped() != null) {
+        pending.add(new Failed(name, input.skipped()));
+        skipped++;
+      } else if (input.error() != null) {
         fail(name, input.error());
       } else {
         classify(input.path(), name);
       }
     }
     flush();
-    return new PredictReport(inputs.size(), failed, faces, withoutFace);
+    return new PredictReport(inputs.size() - skipped, failed, faces, withoutFace, skipped);
   }
 
   private void classify(Path file, String name) {
