@@ -18,6 +18,7 @@ import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.ferspark.preprocessing.io.OneLine;
 import org.ferspark.realtime.detect.DnnFaceDetector;
 import org.ferspark.realtime.detect.FaceDetector;
 import org.ferspark.realtime.detect.FaceFinder;
@@ -268,11 +269,11 @@ public final class RealtimeApp implements Callable<Integer> {
       String name = cli.getCommandName();
       cli.setExecutionExceptionHandler((e, line, parsed) -> {
         if (e instanceof FerConfig.ConfigError) {
-          line.getErr().println(name + ": configuration error: " + e.getMessage());
+          line.getErr().println(name + ": configuration error: " + OneLine.of(e.getMessage()));
           return USAGE;
         }
         if (e instanceof InputError) {
-          line.getErr().println(name + ": error: " + e.getMessage());
+          line.getErr().println(name + ": error: " + OneLine.of(e.getMessage()));
           return FAILED;
         }
         line.getErr().println(name + ": failed: " + e);

@@ -55,7 +55,7 @@ public interface FrameSource extends AutoCloseable {
       return CameraSource.open(camera);
     }
     if (video != null) {
-      return VideoSource.open(video);
+      return VideoSource.open(video, limits.maxPixels());
     }
     if (image != null) {
       return ImageSource.open(image, System.err, limits.maxPixels(), limits.maxFileBytes());

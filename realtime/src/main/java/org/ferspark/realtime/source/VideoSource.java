@@ -39,6 +39,11 @@ public final class VideoSource implements FrameSource {
    *     video stream
    */
   public static VideoSource open(File file) {
+    return open(file, Long.MAX_VALUE);
+  }
+
+  /** As {@link #open(File)}, refusing a video whose frames have more than {@code maxPixels} pixels. */
+  public static VideoSource open(File file, long maxPixels) {
     if (!file.exists()) {
       throw new InputError("cannot open video " + file + ": no such file");
     }
@@ -57,6 +62,14 @@ public final class VideoSource implements FrameSource {
     if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
       release(grabber);
       throw new InputError("cannot open video " + file + ": it has no video stream");
+    }
+    int width = grabber.getImageWidth();
+    int height = grabber.getImageHeight();
+    long pixels = (long) width * height;
+    if (pixels > maxPixels) {
+      release(grabber);
+      throw new InputError("cannot open video " + file + ": its frames are " + width + "×" + height + " = " + pixels
+          + " pixels > fer.image.max-pixels " + maxPixels);
     }
     return new VideoSource(file, grabber);
   }

@@ -1,6 +1,7 @@
 package org.ferspark.realtime.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +40,9 @@ class HostileSourcesTest {
       assertThat(source.endStatus()).isEqualTo("complete");
       assertThat(source.endWarning()).isNull();
     }
+
+    assertThatThrownBy(() -> VideoSource.open(whole.toFile(), 10_000)).isInstanceOf(InputError.class)
+        .hasMessageContaining("160×120 = 19200 pixels > fer.image.max-pixels 10000");
 
     Path cut = dir.resolve("cut.mkv");
     Files.copy(whole, cut);
