@@ -23,6 +23,7 @@ import org.ferspark.evaluation.predict.PeerSpec;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.io.OutputClaim;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -153,11 +154,15 @@ public final class EvaluateJob implements Callable<Integer> {
   public static Report run(SparkSession spark, EvaluationPipeline.Inputs inputs, EvaluateSettings settings,
       Path dir, boolean overwrite) throws IOException {
     checkReportDir(dir, overwrite);
-    EvaluationResult result = EvaluationPipeline.run(spark, inputs, settings, settings.tta());
-    if (overwrite) {
-      clearReportFiles(dir);
+    try (OutputClaim claim = OutputClaim.acquire(new org.apache.hadoop.fs.Path(dir.toAbsolutePath().toUri()),
+        new Configuration(), "fer-evaluate", overwrite)) {
+      checkReportDir(dir, overwrite);
+      EvaluationResult result = EvaluationPipeline.run(spark, inputs, settings, settings.tta());
+      if (overwrite) {
+        clearReportFiles(dir);
+      }
+      return new Report(result, dir, writeReport(result, dir));
     }
-    return new Report(result, dir, writeReport(result, dir));
   }
 
   /**

@@ -24,6 +24,7 @@ import org.ferspark.model.train.TrainingLoop;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.io.OutputClaim;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -204,7 +205,8 @@ public final class TrainJob implements Callable<Integer> {
     }
     LOG.info("fer-train: {} on {} ({} classes, train {} / validation {} images) -> {}", settings.arch(), data,
         manifest.classes(), manifest.splitTotals().get("train"), validation.size(), out);
-    try {
+    try (OutputClaim claim = OutputClaim.acquire(new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri()),
+        new Configuration(), "fer-train", resume || overwrite)) {
       TrainingLoop loop = new TrainingLoop(settings, manifest, validation, trainForEval, out, prepared.fineTune());
       return new Report(trainer.mode(), loop.run(trainer, resume, overwrite));
     } finally {

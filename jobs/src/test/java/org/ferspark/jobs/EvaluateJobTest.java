@@ -231,6 +231,21 @@ class EvaluateJobTest {
     }
   }
 
+  @Test
+  @Order(8)
+  void aCorruptOrTruncatedParquetPartIsOneLineNamingTheFile() throws IOException {
+    // the command line's session (the CLI tests stopped the shared one): as spark-submit would set it
+    System.setProperty("spark.master", "local[1]");
+    System.setProperty("spark.ui.enabled", "false");
+    try {
+      scoreDamagedParts();
+    } finally {
+      System.clearProperty("spark.master");
+      System.clearProperty("spark.ui.enabled");
+    }
+  }
+
+
   private void tenCrop(Path report) throws IOException {
     assertThat(exec("--data", data, "--report", report.toString(), "--tta=ten-crop", "--model", modelA.toString()))
         .as(lastErr).isEqualTo(0);
@@ -244,6 +259,32 @@ class EvaluateJobTest {
     assertThat(lastErr).contains("fer.evaluate.tta-views").contains("twelve");
   }
 
+
+  private void scoreDamagedParts() throws IOException {
+    for (String damage : List.of("truncated", "garbage")) {
+      Path copy = tmp.resolve("damaged-" + damage);
+      copyTree(Path.of(data), copy);
+      Path part;
+      try (Stream<Path> parts = Files.list(copy.resolve("tensors/split=test"))) {
+        part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      }
+      byte[] whole = Files.readAllBytes(part);
+      Files.write(part, damage.equals("truncated") ? Arrays.copyOf(whole, whole.length / 2)
+          : "PAR1 this is not a parquet file at all PAR1".getBytes(StandardCharsets.UTF_8));
+      Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
+      Path report = tmp.resolve("r-" + damage);
+
+      assertThat(exec("--data", copy.toString(), "--report", report.toString(), "--model", modelA.toString()))
+          .as(damage).isEqualTo(1);
+      List<String> ours = lastErr.lines().filter(l -> l.startsWith("fer-evaluate:")).toList();
+      assertThat(ours).as(damage + ": one line from the job").singleElement().asString()
+          .startsWith("fer-evaluate: error: ").contains(part.getFileName().toString())
+          .doesNotContain("Job aborted");
+      assertThat(lastErr).doesNotContain("\tat ");
+      assertThat(report.resolve(MetricsJson.METRICS)).doesNotExist();
+      assertThat(report.resolve("_fer-claim.json")).as("the claim is released").doesNotExist();
+    }
+  }
 
   static String lastErr = "";
   static String lastOut = "";

@@ -150,6 +150,30 @@ class PredictJobTest {
   }
 
   @Test
+  void aFifoABrokenLinkAndASymlinkLoopInAFolderAreListedAndCountedAsSkipped() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("odd"));
+    copy(PredictFixtures.sample("test", "happy").get(0), root.resolve("sub/face.jpg"));
+    Path fifo = root.resolve("pipe.jpg");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Path loop = Files.createSymbolicLink(root.resolve("sub/loop"), root);
+    Path broken = Files.createSymbolicLink(root.resolve("gone.png"), root.resolve("nowhere.png"));
+
+    PredictFixtures.Run run = predict("--model", model.toString(), "--json", root.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.lines()).singleElement().asString().contains("face.jpg");
+    assertThat(run.err()).contains("fer-predict: " + fifo + ": not-a-regular-file")
+        .contains("fer-predict: " + loop + ": symlink-loop")
+        .contains("fer-predict: " + broken + ": broken-symlink")
+        .contains("fer-predict: 1 image, 0 failed, 3 skipped");
+
+    PredictFixtures.Run named = predict("--model", model.toString(), fifo.toString());
+    assertThat(named.code()).as("a FIFO named on the command line is a failure, never opened").isEqualTo(1);
+    assertThat(named.err()).contains("fer-predict: " + fifo + ": not-a-regular-file")
+        .contains("1 image, 1 failed");
+  }
+
+  @Test
   void anUndecodableImageIsNamedWithItsReasonAndTheOthersAreStillPrinted() throws IOException {
     Path in = Files.createDirectories(dir.resolve("mixed"));
     List<Path> faces = PredictFixtures.sample("test", "angry");

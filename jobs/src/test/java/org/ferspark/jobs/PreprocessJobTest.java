@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkContext$;
+import org.ferspark.preprocessing.io.OutputClaim;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,41 @@ class PreprocessJobTest {
     assertThat(summary.path("manifest").asText()).as("manifest path").endsWith("manifest.json");
     assertThat(out.resolve("manifest.json")).as("manifest written").isRegularFile();
     assertNoSparkStarted();
+  }
+
+  @Test
+  void refusesAnOutputInsideTheInputBeforeWritingAnything() throws Exception {
+    Path input = tinyInput("inside");
+    Path out = input.resolve("out");
+    Result r = run("--input", input.toString(), "--output", out.toString());
+    assertThat(r.exit()).as("exit code; stderr tail: %s", tail(r.err())).isEqualTo(JobRunner.FAILED);
+    assertThat(r.err()).contains("fer-preprocess: error: --output " + out + " is inside --input " + input);
+    assertThat(out).doesNotExist();
+    assertNoSparkStarted();
+  }
+
+  @Test
+  void aSecondRunIntoAClaimedOutputIsRefusedNamingTheFirst() throws Exception {
+    Path input = tinyInput("claimed");
+    Path out = tmp.resolve("claimed-out");
+    try (OutputClaim first = OutputClaim.acquire(new org.apache.hadoop.fs.Path(out.toUri()),
+        new org.apache.hadoop.conf.Configuration(), "fer-preprocess", false)) {
+      Result r = run("--input", input.toString(), "--output", out.toString(), "--overwrite");
+      assertThat(r.exit()).as("exit code; stderr tail: %s", tail(r.err())).isEqualTo(JobRunner.FAILED);
+      assertThat(r.err().lines().filter(l -> l.startsWith("fer-preprocess:"))).singleElement().asString()
+          .contains("is in use by another run: fer-preprocess on host")
+          .contains("pid " + ProcessHandle.current().pid());
+      assertThat(out.resolve(OutputClaim.FILE)).as("the first run's claim is left alone").exists();
+    }
+    assertNoSparkStarted();
+  }
+
+  /** A folder-format input with one (undecodable) image: enough for the planner, which reads only names. */
+  private Path tinyInput(String name) throws java.io.IOException {
+    Path input = tmp.resolve(name).resolve("happy");
+    java.nio.file.Files.createDirectories(input);
+    java.nio.file.Files.write(input.resolve("a.jpg"), new byte[] {1, 2, 3});
+    return input.getParent();
   }
 
   private static void assertNoSparkStarted() {

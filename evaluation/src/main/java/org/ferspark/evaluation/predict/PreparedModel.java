@@ -21,6 +21,8 @@ import org.ferspark.model.io.ModelFileException;
 import org.ferspark.model.io.ModelMetadata;
 import org.ferspark.model.train.HistoryRow;
 import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.io.BoundedRead;
+import org.ferspark.preprocessing.io.Limits;
 import org.ferspark.preprocessing.image.Tensors;
 
 /**
@@ -156,8 +158,10 @@ public record PreparedModel(ModelSpec spec, byte[] bytes, String key, Map<String
       if (fs.getFileStatus(path).isDirectory()) {
         throw new InputError(location + ": is a directory, not a model file");
       }
+      long limit = Limits.current().modelFileBytes();
+      BoundedRead.checkDeclared(fs.getFileStatus(path).getLen(), limit, "model file", "fer.limits.model.file-bytes");
       try (InputStream in = fs.open(path)) {
-        return in.readAllBytes();
+        return BoundedRead.readAtMost(in, limit, "model file", "fer.limits.model.file-bytes");
       }
     } catch (FileNotFoundException e) {
       throw new InputError(location + ": no such file");

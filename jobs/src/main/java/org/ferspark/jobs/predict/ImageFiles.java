@@ -17,17 +17,29 @@ import java.util.Locale;
  * The inputs of predict, in a deterministic order: each argument in the order given; a file as is (whatever its
  * name); a directory walked recursively (following links, skipping names that start with {@code .}) for files
  * named {@code *.jpg, *.jpeg, *.png, *.bmp, *.webp, *.tif, *.tiff} (any case), sorted by path. An argument that
- * yields no image becomes an {@link Input} with an error, so it is reported in its place.
+ * yields no image becomes an {@link Input} with an error, so it is reported in its place. Entries a walk passes
+ * over become an {@link Input} with a {@code skipped} reason, reported and counted but not failures:
+ * {@value #NOT_REGULAR} (a FIFO, socket or device), {@value #BROKEN_LINK}, {@value #LINK_LOOP}. A named argument
+ * that is not a regular file or directory is a failure ({@value #NOT_REGULAR}), never opened: a FIFO would block.
  */
 public final class ImageFiles {
   /** File name extensions taken from directories: the formats OpenCV 4.5.5 decodes. */
   public static final List<String> EXTENSIONS = List.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff");
+  public static final String NOT_REGULAR = "not-a-regular-file";
+  public static final String BROKEN_LINK = "broken-symlink";
+  public static final String LINK_LOOP = "symlink-loop";
 
   private ImageFiles() {
   }
 
-  /** One input: an image file to classify, or a path that gave none, with the reason ({@code error} non-null). */
-  public record Input(Path path, String error) {
+  /**
+   * One input: an image file to classify, a path that gave none with the reason ({@code error} non-null), or an
+   * entry a directory walk skipped, with the reason ({@code skipped} non-null).
+   */
+  public record Input(Path path, String error, String skipped) {
+    public Input(Path path, String error) {
+      this(path, error, null);
+    }
   }
 
   /** The inputs named by {@code arguments}, in output order. */
@@ -38,10 +50,12 @@ public final class ImageFiles {
         inputs.add(new Input(arg, "file-not-found: no such file or directory"));
       } else if (Files.isDirectory(arg)) {
         List<Input> found = walk(arg);
-        if (found.isEmpty()) {
+        if (found.stream().allMatch(i -> i.skipped() != null)) {
           inputs.add(new Input(arg, "no image files (" + String.join(", ", EXTENSIONS) + ") in this directory"));
         }
         inputs.addAll(found);
+      } else if (!Files.isRegularFile(arg)) {
+        inputs.add(new Input(arg, NOT_REGULAR + ": a FIFO, socket or device, not read"));
       } else {
         inputs.add(new Input(arg, null));
       }
@@ -67,7 +81,14 @@ public final class ImageFiles {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-              if (attrs.isRegularFile() && !hidden(f) && isImageName(f.getFileName().toString())) {
+              if (hidden(f)) {
+                return FileVisitResult.CONTINUE;
+              }
+              if (attrs.isSymbolicLink()) {
+                found.add(new Input(f, null, BROKEN_LINK + ": the link's target does not exist"));
+              } else if (!attrs.isRegularFile() && !attrs.isDirectory()) {
+                found.add(new Input(f, null, NOT_REGULAR + ": a FIFO, socket or device, not read"));
+              } else if (attrs.isRegularFile() && isImageName(f.getFileName().toString())) {
                 found.add(new Input(f, null));
               }
               return FileVisitResult.CONTINUE;
@@ -75,7 +96,9 @@ public final class ImageFiles {
 
             @Override
             public FileVisitResult visitFileFailed(Path f, IOException e) {
-              if (!(e instanceof FileSystemLoopException)) {
+              if (e instanceof FileSystemLoopException) {
+                found.add(new Input(f, null, LINK_LOOP + ": a link to a folder above it, not followed"));
+              } else {
                 found.add(new Input(f, "unreadable-file: " + e.getMessage()));
               }
               return FileVisitResult.CONTINUE;

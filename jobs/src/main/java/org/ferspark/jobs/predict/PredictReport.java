@@ -7,12 +7,21 @@ package org.ferspark.jobs.predict;
  * @param failed inputs that could not be classified (each reported by name with the reason)
  * @param faces faces classified (one per image without detection)
  * @param withoutFace images in which the detector found no face
+ * @param skipped directory entries passed over (FIFOs, broken links, link loops), each reported; not in images
  */
-public record PredictReport(int images, int failed, int faces, int withoutFace) {
+public record PredictReport(int images, int failed, int faces, int withoutFace, int skipped) {
 
-  /** The summary line: {@code N images, M failed} (with detection: {@code , F faces, K without a face}). */
+  public PredictReport(int images, int failed, int faces, int withoutFace) {
+    this(images, failed, faces, withoutFace, 0);
+  }
+
+  /**
+   * The summary line: {@code N images, M failed} (with detection: {@code , F faces, K without a face}; with skipped
+   * entries: {@code , S skipped}).
+   */
   public String summary(boolean detection) {
     String s = images + (images == 1 ? " image, " : " images, ") + failed + " failed";
-    return detection ? s + ", " + faces + (faces == 1 ? " face, " : " faces, ") + withoutFace + " without a face" : s;
+    s = detection ? s + ", " + faces + (faces == 1 ? " face, " : " faces, ") + withoutFace + " without a face" : s;
+    return skipped > 0 ? s + ", " + skipped + " skipped" : s;
   }
 }

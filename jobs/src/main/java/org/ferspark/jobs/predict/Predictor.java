@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.ferspark.preprocessing.io.BoundedRead;
 import org.ferspark.preprocessing.image.RejectException;
 import org.ferspark.realtime.app.FaceClassifier;
 import org.ferspark.realtime.detect.FaceDetector;
@@ -31,6 +32,7 @@ public final class Predictor {
   private final List<Line> pending = new ArrayList<>();
   private int queued;
   private int failed;
+  private int skipped;
   private int faces;
   private int withoutFace;
 
@@ -70,14 +72,17 @@ public final class Predictor {
         inputs.stream().mapToInt(i -> i.path().toString().length()).max().orElse(0));
     for (ImageFiles.Input input : inputs) {
       String name = input.path().toString();
-      if (input.error() != null) {
+      if (input.skipped() != null) {
+        pending.add(new Failed(name, input.skipped()));
+        skipped++;
+      } else if (input.error() != null) {
         fail(name, input.error());
       } else {
         classify(input.path(), name);
       }
     }
     flush();
-    return new PredictReport(inputs.size(), failed, faces, withoutFace);
+    return new PredictReport(inputs.size() - skipped, failed, faces, withoutFace, skipped);
   }
 
   private void classify(Path file, String name) {
@@ -88,7 +93,12 @@ public final class Predictor {
         fail(name, FaceNormalizer.FILE_TOO_LARGE + ": " + size + " bytes > max-file-bytes " + maxFileBytes);
         return;
       }
-      bytes = Files.readAllBytes(file);
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        bytes = BoundedRead.readAtMost(in, maxFileBytes, "file", "max-file-bytes");
+      }
+    } catch (BoundedRead.TooLargeException e) {
+      fail(name, FaceNormalizer.FILE_TOO_LARGE + ": " + e.getMessage());
+      return;
     } catch (IOException e) {
       fail(name, "unreadable-file: " + e);
       return;

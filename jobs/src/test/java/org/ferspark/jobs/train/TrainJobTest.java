@@ -17,6 +17,8 @@ import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.train.TrainSettings;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.io.OutputClaim;
 import org.ferspark.preprocessing.spark.PreprocessPipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +120,30 @@ class TrainJobTest {
     Files.writeString(Path.of(out, "model.zip"), "earlier run");
     assertThat(exec("--data", data, "--out", out, "--no-spark")).isEqualTo(1);
     assertThat(Files.readString(Path.of(out, "model.zip"))).isEqualTo("earlier run");
+  }
+
+  @Test
+  void aClaimedOutIsRefusedAndTheStaleClaimOfAKilledRunIsTakenOverByResume() throws Exception {
+    Path out = tmp.resolve("claimed");
+    org.apache.hadoop.fs.Path hadoopOut = new org.apache.hadoop.fs.Path(out.toUri());
+    try (OutputClaim other = OutputClaim.acquire(hadoopOut, new org.apache.hadoop.conf.Configuration(), "fer-train",
+        false)) {
+      assertThatThrownBy(() -> TrainJob.run(null, settings(), data, out, true, false))
+          .isInstanceOf(InputError.class).hasMessageContaining("in use by another run: fer-train on host");
+    }
+    // a killed run's claim: this host, a pid that is gone
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    OutputClaim.acquire(hadoopOut, new org.apache.hadoop.conf.Configuration(), "fer-train", false);
+    Path marker = out.resolve(OutputClaim.FILE);
+    Files.writeString(marker, Files.readString(marker).replaceFirst("\"pid\":\\d+", "\"pid\":" + dead.pid()));
+
+    assertThatThrownBy(() -> TrainJob.run(null, settings(), data, out, false, false))
+        .isInstanceOf(InputError.class).hasMessageContaining("no longer running")
+        .hasMessageContaining("pid " + dead.pid());
+    TrainJob.Report resumed = TrainJob.run(null, settings(), data, out, true, false);
+    assertThat(resumed.result().lastEpoch()).isEqualTo(1);
+    assertThat(marker).as("released at the end").doesNotExist();
   }
 
   @Test

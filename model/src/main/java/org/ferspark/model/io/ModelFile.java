@@ -27,6 +27,8 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.ferspark.preprocessing.io.BoundedRead;
+import org.ferspark.preprocessing.io.Limits;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Saving is atomic (temporary file in the target directory, then an atomic rename), so a crash leaves either the
  * old file or the new one. Loading checks the zip, the metadata and their agreement with the network before it
  * returns, and refuses any entry outside the known set: DL4J's reader would deserialise a {@code preprocessor.bin}
- * with {@code ObjectInputStream}, so a foreign entry could run code.
+ * with {@code ObjectInputStream}, so a foreign entry could run code. Every entry is bounded ({@code
+ * fer.limits.model.*}): its declared size is checked, and its inflated size counted, before DL4J reads it, so a
+ * zip bomb is one message, never an {@code OutOfMemoryError}.
  */
 public final class ModelFile {
   /** The zip entry holding {@link ModelMetadata} as JSON. */
@@ -80,7 +84,7 @@ public final class ModelFile {
   /** Reads only the metadata, without loading the weights. */
   public static ModelMetadata readMetadata(Path file) throws ModelFileException {
     try (ZipFile zip = openZip(file)) {
-      return readMetadata(zip, file);
+      return readMetadata(zip, file, Limits.current());
     } catch (IOException e) {
       throw asModelFileException(e, file);
     }
@@ -100,10 +104,17 @@ public final class ModelFile {
    */
   public static LoadedModel load(Path file, boolean loadUpdater) throws ModelFileException {
     ModelMetadata metadata;
+    Limits limits = Limits.current();
     try (ZipFile zip = openZip(file)) {
       checkEntries(zip, file);
-      metadata = readMetadata(zip, file);
-      checkAgainstNetwork(metadata, readConfiguration(zip, file), file);
+      metadata = readMetadata(zip, file, limits);
+      checkAgainstNetwork(metadata, readConfiguration(zip, file, limits), file);
+      checkBinaryEntry(zip, ModelSerializer.COEFFICIENTS_BIN, limits.modelCoefficientsBytes(),
+          "fer.limits.model.coefficients-bytes", file);
+      if (loadUpdater) {
+        checkBinaryEntry(zip, ModelSerializer.UPDATER_BIN, limits.modelUpdaterBytes(),
+            "fer.limits.model.updater-bytes", file);
+      }
     } catch (IOException e) {
       throw asModelFileException(e, file);
     }
@@ -173,15 +184,16 @@ public final class ModelFile {
     }
   }
 
-  private static ModelMetadata readMetadata(ZipFile zip, Path file) throws IOException {
+  private static ModelMetadata readMetadata(ZipFile zip, Path file, Limits limits) throws IOException {
     ZipEntry entry = zip.getEntry(METADATA_ENTRY);
     if (entry == null) {
       throw new ModelFileException(file, "missing " + METADATA_ENTRY + ": a bare DL4J model, or not written by "
           + "fer-spark; class names, input shape and normalisation are unknown");
     }
     JsonNode json;
-    try (InputStream in = zip.getInputStream(entry)) {
-      json = JSON.readTree(in);
+    try {
+      json = JSON.readTree(readEntry(zip, entry, limits.modelMetadataBytes(), "fer.limits.model.metadata-bytes",
+          file));
     } catch (JsonProcessingException e) {
       throw new ModelFileException(file, METADATA_ENTRY + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
@@ -207,12 +219,41 @@ public final class ModelFile {
     return metadata;
   }
 
-  private static ComputationGraphConfiguration readConfiguration(ZipFile zip, Path file) throws IOException {
-    try (InputStream in = zip.getInputStream(zip.getEntry(ModelSerializer.CONFIGURATION_JSON))) {
-      return ComputationGraphConfiguration.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+  private static ComputationGraphConfiguration readConfiguration(ZipFile zip, Path file, Limits limits)
+      throws IOException {
+    byte[] bytes = readEntry(zip, zip.getEntry(ModelSerializer.CONFIGURATION_JSON), limits.modelConfigurationBytes(),
+        "fer.limits.model.configuration-bytes", file);
+    try {
+      return ComputationGraphConfiguration.fromJson(new String(bytes, StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       throw new ModelFileException(file, "not a ComputationGraph model: " + ModelSerializer.CONFIGURATION_JSON
           + " does not parse as one (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The entry's bytes, refused past {@code limit} by its declared size first, then by what it inflates to. */
+  private static byte[] readEntry(ZipFile zip, ZipEntry entry, long limit, String key, Path file)
+      throws IOException {
+    try (InputStream in = zip.getInputStream(entry)) {
+      BoundedRead.checkDeclared(entry.getSize(), limit, entry.getName(), key);
+      return BoundedRead.readAtMost(in, limit, entry.getName(), key);
+    } catch (BoundedRead.TooLargeException e) {
+      throw new ModelFileException(file, e.getMessage(), e);
+    }
+  }
+
+  /** Inflates a binary entry once, counting and discarding, so DL4J only ever reads one within its bound. */
+  private static void checkBinaryEntry(ZipFile zip, String name, long limit, String key, Path file)
+      throws IOException {
+    ZipEntry entry = zip.getEntry(name);
+    if (entry == null) {
+      return;
+    }
+    try (InputStream in = zip.getInputStream(entry)) {
+      BoundedRead.checkDeclared(entry.getSize(), limit, name, key);
+      BoundedRead.countAtMost(in, limit, name, key);
+    } catch (BoundedRead.TooLargeException e) {
+      throw new ModelFileException(file, e.getMessage(), e);
     }
   }
 

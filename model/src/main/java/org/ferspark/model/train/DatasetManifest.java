@@ -11,6 +11,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.io.BoundedRead;
+import org.ferspark.preprocessing.io.Limits;
+import org.ferspark.preprocessing.io.OneLine;
 
 /**
  * The parts of a preprocessed dataset's {@code manifest.json} training relies on: schema version, label order,
@@ -38,14 +41,18 @@ public record DatasetManifest(List<String> labels, int height, int width, String
     JsonNode root;
     try {
       FileSystem fs = path.getFileSystem(hadoop);
+      long limit = Limits.current().jsonBytes();
       try (InputStream in = fs.open(path)) {
-        root = JSON.readTree(in);
+        root = JSON.readTree(BoundedRead.readAtMost(in, limit, FILE, "fer.limits.json-bytes"));
+      }
+      if (root == null || !root.isObject()) {
+        throw new InputError(path + " is not a JSON object");
       }
     } catch (FileNotFoundException e) {
       throw new InputError(data + " is not a preprocessed dataset: no " + FILE + " (run submit-scripts/preprocess.sh"
           + " first, and let it finish: the manifest is written last)");
     } catch (IOException e) {
-      throw new InputError("cannot read " + path + ": " + e.getMessage());
+      throw new InputError("cannot read " + path + ": " + OneLine.of(e.getMessage()));
     }
     int version = root.path("schemaVersion").asInt(-1);
     if (version != SCHEMA_VERSION) {

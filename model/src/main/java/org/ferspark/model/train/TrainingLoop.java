@@ -103,9 +103,10 @@ public final class TrainingLoop {
     List<HistoryRow> history = new ArrayList<>();
     State state = new State(0, 0, Double.POSITIVE_INFINITY, 0, 0, false);
     ComputationGraph net;
-    Optional<Path> last = resume ? out.lastCheckpoint() : Optional.empty();
+    Optional<OutputDir.Checkpoint> checkpoint = resume ? out.newestReadableCheckpoint() : Optional.empty();
+    Optional<Path> last = checkpoint.map(OutputDir.Checkpoint::file);
     if (last.isPresent()) {
-      LoadedModel loaded = ModelFile.load(last.get(), true);
+      LoadedModel loaded = checkpoint.get().model();
       checkResumable(loaded.metadata(), last.get());
       net = Architectures.withTrainingCache(loaded.graph());
       // The schedule follows the current settings, so a resumed run may change fer.train.epochs (cosine) or the

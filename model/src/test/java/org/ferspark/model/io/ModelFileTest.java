@@ -20,7 +20,9 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.ferspark.model.TestData;
 import org.ferspark.model.net.ArchitectureOptions;
 import org.ferspark.model.net.Architectures;
+import com.typesafe.config.ConfigFactory;
 import org.ferspark.preprocessing.dataset.Emotion;
+import org.ferspark.preprocessing.io.Limits;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,6 +189,80 @@ class ModelFileTest {
 
     assertThatThrownBy(() -> ModelFile.load(file)).isInstanceOf(ModelFileException.class)
         .hasMessageContaining("unexpected entry 'preprocessor.bin'");
+  }
+
+  @Test
+  void refusesAConfigurationJsonBombInOneLineBeforeInflatingIt() throws IOException {
+    Path file = withEntry(ModelSerializer.CONFIGURATION_JSON, spaces(40 << 20));
+
+    assertThatThrownBy(() -> ModelFile.load(file, false)).isInstanceOf(ModelFileException.class)
+        .hasMessageStartingWith(file.toString()).hasMessageContaining("configuration.json")
+        .hasMessageContaining("fer.limits.model.configuration-bytes = 16777216").hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void refusesAMetadataBombInOneLine() throws IOException {
+    Path file = withEntry(ModelFile.METADATA_ENTRY, spaces(40 << 20));
+
+    assertThatThrownBy(() -> ModelFile.load(file, false)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("fer-model.json").hasMessageContaining("fer.limits.model.metadata-bytes");
+    assertThatThrownBy(() -> ModelFile.readMetadata(file)).hasMessageContaining("fer.limits.model.metadata-bytes");
+  }
+
+  @Test
+  void refusesCoefficientsAndUpdaterLargerThanTheirBounds() throws IOException {
+    long coefficients = entrySize(saved, ModelSerializer.COEFFICIENTS_BIN);
+    long updater = entrySize(saved, ModelSerializer.UPDATER_BIN);
+    try {
+      useLimits("fer.limits.model.coefficients-bytes = " + (coefficients - 1));
+      assertThatThrownBy(() -> ModelFile.load(saved, false)).isInstanceOf(ModelFileException.class)
+          .hasMessageContaining("coefficients.bin").hasMessageContaining("fer.limits.model.coefficients-bytes = "
+              + (coefficients - 1));
+      useLimits("fer.limits.model.updater-bytes = " + (updater - 1));
+      assertThatThrownBy(() -> ModelFile.load(saved, true)).isInstanceOf(ModelFileException.class)
+          .hasMessageContaining(ModelSerializer.UPDATER_BIN).hasMessageContaining("fer.limits.model.updater-bytes");
+      assertThat(ModelFile.load(saved, false).metadata()).isEqualTo(metadata);
+      useLimits("fer.limits.model.updater-bytes = " + updater + "\nfer.limits.model.coefficients-bytes = "
+          + coefficients);
+      assertThat(ModelFile.load(saved, true).graph().getUpdater().getStateViewArray()).isNotNull();
+    } finally {
+      Limits.use(ConfigFactory.load());
+    }
+  }
+
+  @Test
+  void aTruncatedConfigurationJsonIsAOneLineError() throws IOException {
+    String json = entryText(saved, ModelSerializer.CONFIGURATION_JSON);
+    Path file = withEntry(ModelSerializer.CONFIGURATION_JSON,
+        json.substring(0, json.length() / 2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> ModelFile.load(file, false)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("does not parse").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\r"));
+  }
+
+  private static void useLimits(String hocon) {
+    Limits.use(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()));
+  }
+
+  private static byte[] spaces(int n) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) ' ');
+    return b;
+  }
+
+  private static long entrySize(Path file, String entry) throws IOException {
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+      return zip.getEntry(entry).getSize();
+    }
+  }
+
+  private Path withEntry(String entry, byte[] bytes) throws IOException {
+    Path file = copyOfSaved();
+    try (FileSystem zip = FileSystems.newFileSystem(file)) {
+      Files.write(zip.getPath(entry), bytes);
+    }
+    assertThat(Files.size(file)).as("the bomb is small on disk").isLessThan(Files.size(saved) + (1 << 20));
+    return file;
   }
 
   private Path copyOfSaved() throws IOException {

@@ -5,6 +5,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ferspark.preprocessing.io.Limits;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,8 +19,13 @@ public final class ConfigOptions {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
   List<String> sets = new ArrayList<>();
 
-  /** reference.conf ← {@code --config} ← {@code --set} ← {@code flags} (the command's own flags win). */
+  /**
+   * reference.conf ← {@code --config} ← {@code --set} ← {@code flags} (the command's own flags win). Installs the
+   * result's {@code fer.limits} for this JVM ({@link Limits#use}).
+   */
   public Config load(Map<String, Object> flags) {
-    return FerConfig.load(config, sets, flags);
+    Config loaded = FerConfig.load(config, sets, flags);
+    Limits.use(loaded);
+    return loaded;
   }
 }

@@ -9,6 +9,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ferspark.preprocessing.io.OneLine;
 
 /**
  * The one configuration path of every job: each module's {@code reference.conf} defaults, then an optional
@@ -35,12 +36,17 @@ public final class FerConfig {
       if (!configFile.isFile()) {
         throw new ConfigError("config file not found: " + configFile);
       }
+      long limit = reference.getBytes("fer.limits.config-file-bytes");
+      if (configFile.length() > limit) {
+        throw new ConfigError("config file " + configFile + " is " + configFile.length() + " bytes, more than "
+            + "fer.limits.config-file-bytes = " + limit);
+      }
       Config file;
       try {
         file = ConfigFactory.parseFile(configFile,
             ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
       } catch (ConfigException e) {
-        throw new ConfigError("cannot parse config file " + configFile + ": " + e.getMessage());
+        throw new ConfigError("cannot parse config file " + configFile + ": " + OneLine.of(e.getMessage()));
       }
       checkKnown(file, reference, "config file " + configFile);
       merged = file.withFallback(merged);
@@ -56,7 +62,7 @@ public final class FerConfig {
     try {
       return merged.resolve();
     } catch (ConfigException e) {
-      throw new ConfigError("cannot resolve configuration: " + e.getMessage());
+      throw new ConfigError("cannot resolve configuration: " + OneLine.of(e.getMessage()));
     }
   }
 

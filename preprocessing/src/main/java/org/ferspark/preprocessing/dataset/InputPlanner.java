@@ -1,8 +1,7 @@
 package org.ferspark.preprocessing.dataset;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,10 +212,22 @@ public final class InputPlanner {
     return path.getName().toLowerCase(Locale.ROOT).endsWith(".csv");
   }
 
+  /** The header line, read within {@value #MAX_HEADER_BYTES} bytes: a file without line breaks is not a CSV. */
   private static String firstLine(FileSystem fs, Path file) throws IOException {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
-      String line = reader.readLine();
-      return line == null ? "" : line;
+    byte[] head;
+    try (InputStream in = fs.open(file)) {
+      head = in.readNBytes(MAX_HEADER_BYTES);
     }
+    int end = 0;
+    while (end < head.length && head[end] != '\n') {
+      end++;
+    }
+    if (end == MAX_HEADER_BYTES) {
+      throw new InputError(file + ": no line break in the first " + MAX_HEADER_BYTES + " bytes, so no CSV header");
+    }
+    String line = new String(head, 0, end, StandardCharsets.UTF_8);
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
+
+  private static final int MAX_HEADER_BYTES = 1 << 20;
 }

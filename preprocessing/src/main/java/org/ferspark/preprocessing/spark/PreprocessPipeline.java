@@ -30,6 +30,7 @@ import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.dataset.InputPlan;
 import org.ferspark.preprocessing.dataset.InputPlanner;
 import org.ferspark.preprocessing.dataset.Splits;
+import org.ferspark.preprocessing.io.OutputClaim;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,16 @@ public final class PreprocessPipeline {
     // Plan (and so validate) the input before touching the output: an unusable input never costs a user the
     // previous output, even with --overwrite.
     InputPlan plan = new InputPlanner(hadoop, settings).plan();
-    prepareOutput(settings, hadoop);
+    checkOutputOutsideInput(settings, hadoop);
+    try (OutputClaim claim = OutputClaim.acquire(new Path(settings.output()), hadoop, "fer-preprocess",
+        settings.overwrite())) {
+      prepareOutput(settings, hadoop);
+      return process(spark, settings, plan, hadoop, start);
+    }
+  }
+
+  private static PreprocessReport process(SparkSession spark, PreprocessSettings settings, InputPlan plan,
+      Configuration hadoop, long start) throws IOException {
     LOG.info("Input {} read as format '{}'", settings.input(), plan.format());
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
 
@@ -176,13 +186,27 @@ public final class PreprocessPipeline {
     if (!fs.getFileStatus(out).isDirectory()) {
       throw new InputError("output " + out + " exists and is a file");
     }
-    boolean nonEmpty = fs.listStatus(out).length > 0;
+    boolean nonEmpty = Arrays.stream(fs.listStatus(out)).anyMatch(s -> !s.getPath().getName().equals(OutputClaim.FILE));
     if (nonEmpty && !settings.overwrite()) {
       throw new InputError("output " + out + " already exists and is not empty; pass --overwrite to replace it");
     }
     for (String own : List.of(TensorSchema.MANIFEST, TensorSchema.TENSORS_DIR, TensorSchema.REJECTS_DIR,
         "_" + TensorSchema.MANIFEST + ".tmp")) {
       fs.delete(new Path(out, own), true);
+    }
+  }
+
+  /** Refuses an output inside the input (its files would become inputs of the next run) or equal to it. */
+  static void checkOutputOutsideInput(PreprocessSettings settings, Configuration hadoop) throws IOException {
+    Path in = new Path(settings.input());
+    Path out = new Path(settings.output());
+    Path input = in.getFileSystem(hadoop).makeQualified(in);
+    Path output = out.getFileSystem(hadoop).makeQualified(out);
+    String inside = input.toUri().getScheme() + "://" + input.toUri().getAuthority() + input.toUri().getPath();
+    String outside = output.toUri().getScheme() + "://" + output.toUri().getAuthority() + output.toUri().getPath();
+    String root = inside.endsWith("/") ? inside : inside + "/";
+    if (outside.equals(inside) || outside.startsWith(root)) {
+      throw new InputError("--output " + out + " is inside --input " + in + "; choose an output outside the input");
     }
   }
 

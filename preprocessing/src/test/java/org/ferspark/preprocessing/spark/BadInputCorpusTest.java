@@ -67,6 +67,15 @@ class BadInputCorpusTest {
     expected.put(write(root, "happy/anim.gif", gifHeader(10, 10)), "unsupported-format");
     expected.put(write(root, "smiling/face.jpg", jpeg), "unknown-label");
     expected.put(write(root, "stray.jpg", jpeg), "unknown-label");
+    Path fifo = root.resolve("happy/pipe.jpg");
+    try {
+      assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).as("mkfifo").isZero();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    expected.put("happy/pipe.jpg", "not-a-regular-file");
+    Files.createSymbolicLink(root.resolve("sad/loop"), root);
+    expected.put("sad/loop", "symlink-loop");
     write(root, "happy/.DS_Store", new byte[] {1, 2, 3});
     write(root, ".thumbs/happy/x.jpg", jpeg);
 

@@ -18,6 +18,7 @@ import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.ferspark.preprocessing.io.OneLine;
 import org.ferspark.realtime.detect.DnnFaceDetector;
 import org.ferspark.realtime.detect.FaceDetector;
 import org.ferspark.realtime.detect.FaceFinder;
@@ -102,6 +103,7 @@ public final class RealtimeApp implements Callable<Integer> {
 
   private RunReport report;
   private boolean oneDnn;
+  private FrameSource.ImageLimits imageLimits;
 
   public static void main(String[] args) {
     System.exit(Cli.execute(new RealtimeApp(), args));
@@ -138,7 +140,10 @@ public final class RealtimeApp implements Callable<Integer> {
       flags.put(p + "detector.kind", "dnn");
       flags.put(p + "detector.model", detectorModel.getAbsolutePath());
     }
-    return RealtimeSettings.from(configOptions.load(flags), RealtimeSettings.root());
+    com.typesafe.config.Config config = configOptions.load(flags);
+    imageLimits = new FrameSource.ImageLimits(config.getLong("fer.image.max-pixels"),
+        config.getBytes("fer.image.max-file-bytes"));
+    return RealtimeSettings.from(config, RealtimeSettings.root());
   }
 
   @Override
@@ -152,7 +157,7 @@ public final class RealtimeApp implements Callable<Integer> {
     }
     RealtimeSettings s = settings();
     // the input first: a missing camera or a bad file is reported before the model is loaded
-    try (FrameSource source = FrameSource.open(input.camera, input.video, input.image)) {
+    try (FrameSource source = FrameSource.open(input.camera, input.video, input.image, imageLimits)) {
       LoadedModel loaded = FaceClassifier.load(s.model(), model == null);
       oneDnn = OneDnn.helpersActive(loaded.graph());
       System.err.println("fer-realtime: " + OneDnn.describe() + " convHelpers=" + OneDnn.convHelpers(loaded.graph()));
@@ -177,6 +182,7 @@ public final class RealtimeApp implements Callable<Integer> {
     if (report.skippedImages() > 0) {
       summary.put("skippedImages", report.skippedImages());
     }
+    summary.put("input", report.inputStatus());
     System.out.println("fer-realtime: " + JSON.writeValueAsString(summary));
     return Cli.OK;
   }
@@ -226,9 +232,12 @@ public final class RealtimeApp implements Callable<Integer> {
             closingSink, closingJsonl, s.maxFrames());
         r = loop.run(s.pipeline());
       }
+      if (source.endWarning() != null) {
+        System.err.println("fer-realtime: warning: " + source.endWarning());
+      }
       return new RunReport(r.frames(), r.faces(), r.framesWithFaces(), r.fullDetections(), r.seconds(),
           r.seconds() > 0 ? r.frames() / r.seconds() : 0, r.latency().summary(), annotated, jsonlPath,
-          source.skipped());
+          source.skipped(), source.endStatus());
     }
   }
 
@@ -260,11 +269,11 @@ public final class RealtimeApp implements Callable<Integer> {
       String name = cli.getCommandName();
       cli.setExecutionExceptionHandler((e, line, parsed) -> {
         if (e instanceof FerConfig.ConfigError) {
-          line.getErr().println(name + ": configuration error: " + e.getMessage());
+          line.getErr().println(name + ": configuration error: " + OneLine.of(e.getMessage()));
           return USAGE;
         }
         if (e instanceof InputError) {
-          line.getErr().println(name + ": error: " + e.getMessage());
+          line.getErr().println(name + ": error: " + OneLine.of(e.getMessage()));
           return FAILED;
         }
         line.getErr().println(name + ": failed: " + e);

@@ -16,7 +16,15 @@ import java.util.Map;
  * @param annotated the annotated video or image directory ({@code --headless}), else null
  * @param framesJsonl the JSON lines file ({@code --headless}), else null
  * @param skippedImages image files that could not be read
+ * @param inputStatus how the input ended: {@code complete}, or {@code truncated} for a cut-off video
  */
 public record RunReport(long frames, long faces, long framesWithFaces, long fullDetections, double seconds,
-    double framesPerSecond, Map<String, double[]> latencyMs, Path annotated, Path framesJsonl, int skippedImages) {
+    double framesPerSecond, Map<String, double[]> latencyMs, Path annotated, Path framesJsonl, int skippedImages,
+    String inputStatus) {
+
+  public RunReport(long frames, long faces, long framesWithFaces, long fullDetections, double seconds,
+      double framesPerSecond, Map<String, double[]> latencyMs, Path annotated, Path framesJsonl, int skippedImages) {
+    this(frames, faces, framesWithFaces, fullDetections, seconds, framesPerSecond, latencyMs, annotated,
+        framesJsonl, skippedImages, "complete");
+  }
 }

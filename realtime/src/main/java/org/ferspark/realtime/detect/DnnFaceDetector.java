@@ -48,6 +48,10 @@ public final class DnnFaceDetector implements FaceDetector {
     if (config != null && !Files.isRegularFile(config)) {
       throw new InputError("detector config " + config + " does not exist");
     }
+    HaarFaceDetector.checkSize(model, "detector model");
+    if (config != null) {
+      HaarFaceDetector.checkSize(config, "detector config");
+    }
     FaceNormalizer.loadNatives();
     Loader.load(opencv_dnn.class);
     try {

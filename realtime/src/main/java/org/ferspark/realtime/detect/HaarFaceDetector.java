@@ -58,6 +58,7 @@ public final class HaarFaceDetector implements FaceDetector {
     if (!Files.isRegularFile(file)) {
       throw new InputError("cascade file " + file + " does not exist");
     }
+    checkSize(file, "cascade file");
     try {
       this.cascade = new CascadeClassifier(file.toString());
     } catch (RuntimeException e) {
@@ -122,5 +123,19 @@ public final class HaarFaceDetector implements FaceDetector {
       }
     }
     return defaultCascadeFile;
+  }
+
+  /** OpenCV reads detector files whole: refuse one over {@code fer.limits.model.file-bytes} before it does. */
+  static void checkSize(Path file, String what) {
+    long limit = org.ferspark.preprocessing.io.Limits.current().modelFileBytes();
+    try {
+      long size = Files.size(file);
+      if (size > limit) {
+        throw new InputError(what + " " + file + " is " + size + " bytes, more than fer.limits.model.file-bytes = "
+            + limit);
+      }
+    } catch (java.io.IOException e) {
+      throw new InputError("cannot read " + what + " " + file + ": " + e.getMessage());
+    }
   }
 }

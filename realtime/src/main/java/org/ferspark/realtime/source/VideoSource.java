@@ -13,12 +13,19 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 
-/** Frames of a video file decoded by FFmpeg ({@link FFmpegFrameGrabber}), with their presentation times. */
+/**
+ * Frames of a video file decoded by FFmpeg ({@link FFmpegFrameGrabber}), with their presentation times. A video
+ * whose frames end well before the length its container declares (a cut-off copy or download) ends with
+ * {@link #endStatus()} {@code truncated} and a warning, not silently.
+ */
 public final class VideoSource implements FrameSource {
   private final File file;
   private final FFmpegFrameGrabber grabber;
   private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private long index;
+  private long lastTimestamp = -1;
+  private String endStatus;
+  private String endWarning;
 
   private VideoSource(File file, FFmpegFrameGrabber grabber) {
     this.file = file;
@@ -32,6 +39,11 @@ public final class VideoSource implements FrameSource {
    *     video stream
    */
   public static VideoSource open(File file) {
+    return open(file, Long.MAX_VALUE);
+  }
+
+  /** As {@link #open(File)}, refusing a video whose frames have more than {@code maxPixels} pixels. */
+  public static VideoSource open(File file, long maxPixels) {
     if (!file.exists()) {
       throw new InputError("cannot open video " + file + ": no such file");
     }
@@ -51,6 +63,14 @@ public final class VideoSource implements FrameSource {
       release(grabber);
       throw new InputError("cannot open video " + file + ": it has no video stream");
     }
+    int width = grabber.getImageWidth();
+    int height = grabber.getImageHeight();
+    long pixels = (long) width * height;
+    if (pixels > maxPixels) {
+      release(grabber);
+      throw new InputError("cannot open video " + file + ": its frames are " + width + "×" + height + " = " + pixels
+          + " pixels > fer.image.max-pixels " + maxPixels);
+    }
     return new VideoSource(file, grabber);
   }
 
@@ -63,10 +83,46 @@ public final class VideoSource implements FrameSource {
       throw new InputError("cannot decode video " + file + " at frame " + index + ": " + e.getMessage());
     }
     if (frame == null) {
+      judgeEnd();
       return null;
     }
+    lastTimestamp = frame.timestamp;
     Mat bgr = converter.convert(frame);
     return new GrabbedFrame(bgr, index++, frame.timestamp / 1e6, null);
+  }
+
+  /**
+   * Truncated when the last frame's time, or the frame count, is below 90 % of what the container declares (and
+   * at least two frames short): a whole file ends within a frame of its declared length.
+   */
+  private void judgeEnd() {
+    if (endStatus != null) {
+      return;
+    }
+    long declaredMicros = grabber.getLengthInTime();
+    int declaredFrames = grabber.getLengthInFrames();
+    double fps = grabber.getFrameRate();
+    long frameMicros = fps > 0 ? (long) (1e6 / fps) : 0;
+    boolean shortInTime = declaredMicros > 0 && lastTimestamp + 2 * frameMicros < 0.9 * declaredMicros;
+    boolean shortInFrames = declaredFrames > 0 && index + 2 <= declaredFrames && index < 0.9 * declaredFrames;
+    if (shortInTime || shortInFrames) {
+      endStatus = "truncated";
+      endWarning = String.format(java.util.Locale.ROOT, "video %s ended after %d frames (%.2f s) but declares "
+          + "%d frames (%.2f s): truncated or damaged", file, index, Math.max(0, lastTimestamp) / 1e6, declaredFrames,
+          declaredMicros / 1e6);
+    } else {
+      endStatus = "complete";
+    }
+  }
+
+  @Override
+  public String endStatus() {
+    return endStatus == null ? "complete" : endStatus;
+  }
+
+  @Override
+  public String endWarning() {
+    return endWarning;
   }
 
   @Override
