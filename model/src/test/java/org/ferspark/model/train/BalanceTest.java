@@ -1,6 +1,7 @@
 package org.ferspark.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Map;
@@ -32,6 +33,25 @@ class BalanceTest {
     }
     assertThat(mean).isCloseTo(1.0, within(1e-12));
     assertThat(w[1]).as("disgust, the rarest, weighs most").isGreaterThan(w[3] * 16);
+  }
+
+  @Test
+  void aPowerBelowOneSoftensTheWeightsAndKeepsTheMeanAtOnePerImage() {
+    long[] counts = {3995, 436, 4097, 7215, 4830, 3171, 4965};
+    double[] full = ClassWeights.fromCounts(counts);
+    double[] sqrt = ClassWeights.fromCounts(counts, 0.5);
+    long total = java.util.Arrays.stream(counts).sum();
+    double mean = 0;
+    for (int c = 0; c < counts.length; c++) {
+      mean += sqrt[c] * counts[c] / total;
+    }
+    assertThat(mean).isCloseTo(1.0, within(1e-12));
+    assertThat(sqrt[1] / sqrt[3]).as("disgust / happy: the square root of the full ratio")
+        .isCloseTo(Math.sqrt(full[1] / full[3]), within(1e-9));
+    assertThat(ClassWeights.fromCounts(counts, 1.0)).containsExactly(full);
+    assertThatThrownBy(() -> ClassWeights.fromCounts(counts, 0)).hasMessageContaining("(0, 1]");
+    assertThat(NetworkFactory.loss(settings("fer.train.balance=weights", "fer.train.class-weight-power=0.5"),
+        counts)).isInstanceOf(LossMCXENT.class);
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.ferspark.preprocessing.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayInputStream;
@@ -67,6 +68,65 @@ class AugmenterTest {
   }
 
   @Test
+  void photometricTransformsLeaveTheGeometricDrawsAloneAndAreReproducible() {
+    AugmentParams geometric = new AugmentParams(10, 0.9, 1.1, 4, true);
+    AugmentParams photometric = new AugmentParams(10, 0.9, 1.1, 4, true, 0.2, 0.3, 1.0);
+    byte[] face = face(8);
+    Augmenter.Augmented g = new Augmenter(geometric, 48).augment(face, "img", 1, 42);
+    Augmenter.Augmented p = new Augmenter(photometric, 48).augment(face, "img", 1, 42);
+    assertThat(p.description()).as("same geometric draws, photometric ones appended")
+        .startsWith(g.description() + ";bri=").contains(";con=").contains(";erase=");
+    assertThat(p.pixels()).isNotEqualTo(g.pixels())
+        .isEqualTo(new Augmenter(photometric, 48).augment(face, "img", 1, 42).pixels());
+  }
+
+  @Test
+  void brightnessShiftsAndContrastScalesAboutTheMean() {
+    byte[] face = new byte[48 * 48];
+    for (int i = 0; i < face.length; i++) {
+      face[i] = (byte) (100 + (i % 2) * 40);
+    }
+    AugmentParams params = new AugmentParams(0, 1, 1, 0, false, 0.1, 0.5, 0);
+    for (long seed = 0; seed < 20; seed++) {
+      Augmenter.Augmented out = new Augmenter(params, 48).augment(face, "x", 0, seed);
+      double shift = Double.parseDouble(out.description().replaceAll(".*bri=([^;]*);.*", "$1"));
+      double factor = Double.parseDouble(out.description().replaceAll(".*con=([^;]*)$", "$1"));
+      assertThat(Math.abs(shift)).isLessThanOrEqualTo(0.1 * 255);
+      assertThat(factor).isBetween(0.5, 1.5);
+      // mean 120, the two levels at 120 -+ 20: after the transform 120 + shift -+ 20 * factor (the description
+      // rounds shift and factor, hence the tolerance of one grey level)
+      assertThat((double) (out.pixels()[0] & 0xff)).isCloseTo(120 - 20 * factor + shift, within(1.0));
+      assertThat((double) (out.pixels()[1] & 0xff)).isCloseTo(120 + 20 * factor + shift, within(1.0));
+    }
+  }
+
+  @Test
+  void randomErasingFillsOneRectangleOfTwoToTwentyPercent() {
+    byte[] flat = new byte[48 * 48];
+    java.util.Arrays.fill(flat, (byte) 77);
+    AugmentParams erase = new AugmentParams(0, 1, 1, 0, false, 0, 0, 1.0);
+    for (long seed = 0; seed < 30; seed++) {
+      Augmenter.Augmented out = new Augmenter(erase, 48).augment(flat, "x", 0, seed);
+      String[] r = out.description().replaceAll(".*erase=(\\d+),(\\d+),(\\d+)x(\\d+)$", "$1 $2 $3 $4").split(" ");
+      int left = Integer.parseInt(r[0]);
+      int top = Integer.parseInt(r[1]);
+      int w = Integer.parseInt(r[2]);
+      int h = Integer.parseInt(r[3]);
+      assertThat(w * h).as("area, seed %s", seed).isBetween((int) (0.02 * 48 * 48) - 48, (int) (0.2 * 48 * 48) + 48);
+      for (int y = 0; y < 48; y++) {
+        for (int x = 0; x < 48; x++) {
+          boolean inside = x >= left && x < left + w && y >= top && y < top + h;
+          if (!inside) {
+            assertThat(out.pixels()[y * 48 + x]).as("outside the rectangle, seed %s", seed).isEqualTo((byte) 77);
+          }
+        }
+      }
+    }
+    AugmentParams never = new AugmentParams(0, 1, 1, 0, false, 0, 0, 0);
+    assertThat(new Augmenter(never, 48).augment(flat, "x", 0, 1).pixels()).isEqualTo(flat);
+  }
+
+  @Test
   void shiftMovesPixelsByWholePixels() {
     Augmenter shiftOnly = new Augmenter(new AugmentParams(0, 1, 1, 4, false), 48);
     byte[] face = face(4);
@@ -124,6 +184,9 @@ class AugmenterTest {
     assertThatThrownBy(() -> new AugmentParams(15, 0, 1, 4, true)).hasMessageContaining("zoom-min");
     assertThatThrownBy(() -> new AugmentParams(-1, 1, 1, 4, true)).hasMessageContaining("max-rotation-deg");
     assertThatThrownBy(() -> new AugmentParams(0, 1, 1, -1, true)).hasMessageContaining("max-shift-px");
+    assertThatThrownBy(() -> new AugmentParams(0, 1, 1, 0, true, 1.5, 0, 0)).hasMessageContaining("brightness");
+    assertThatThrownBy(() -> new AugmentParams(0, 1, 1, 0, true, 0, -0.1, 0)).hasMessageContaining("contrast");
+    assertThatThrownBy(() -> new AugmentParams(0, 1, 1, 0, true, 0, 0, 2)).hasMessageContaining("erasing-probability");
   }
 
   @Test
