@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -29,6 +26,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
 import org.ferspark.evaluation.metrics.EvaluationAccumulator;
+import org.ferspark.jobs.ProjectSparkProperties;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.PeerSpec;
 import org.ferspark.model.io.ModelFile;
@@ -78,7 +76,7 @@ class BroadcastSerializationTest {
   @BeforeAll
   static void serializers() throws IOException {
     SparkConf conf = new SparkConf(false);
-    for (Map.Entry<String, String> e : projectSparkProperties().entrySet()) {
+    for (Map.Entry<String, String> e : ProjectSparkProperties.read().entrySet()) {
       conf.set(e.getKey(), e.getValue());
     }
     assertThat(conf.get("spark.serializer")).as("conf/spark-defaults.conf names the serializer")
@@ -86,18 +84,6 @@ class BroadcastSerializationTest {
     kryo = new KryoSerializer(conf);
     java = new JavaSerializer(conf);
     OneDnn.enable();
-  }
-
-  /** {@code conf/spark-defaults.conf} as Spark reads a properties file (key, whitespace, value; values trimmed). */
-  static Map<String, String> projectSparkProperties() throws IOException {
-    Path file = Path.of(System.getProperty("fer.repo.root", "..")).resolve("conf/spark-defaults.conf");
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file)) {
-      p.load(r);
-    }
-    Map<String, String> out = new HashMap<>();
-    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k).trim()));
-    return out;
   }
 
   static Stream<Arguments> trainingVariants() {
@@ -213,7 +199,7 @@ class BroadcastSerializationTest {
       assertThat(roundTrip(java, value)).as("%s", value.getClass().getSimpleName()).isEqualTo(value);
     }
     SparkEpochTrainer.ToBatches closure = new SparkEpochTrainer.ToBatches(48, 7, 16, 0.1, train.augment(),
-        new double[] {1, 2.5, 1, 1, 1, 1, 1}, 42, 3, null);
+        new double[] {1, 2.5, 1, 1, 1, 1, 1}, 42, 3, null, null);
     assertThat(roundTrip(java, closure)).usingRecursiveComparison(SAME).isEqualTo(closure);
   }
 
