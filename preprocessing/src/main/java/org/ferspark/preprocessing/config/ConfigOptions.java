@@ -1,7 +1,6 @@
 package org.ferspark.preprocessing.config;
 
 import com.typesafe.config.Config;
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +11,15 @@ import picocli.CommandLine.Option;
  * ({@code @Mixin ConfigOptions configOptions;}), and their one way into {@link FerConfig#load}.
  */
 public final class ConfigOptions {
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
-  File config;
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "HOCON configuration file (see conf/fer.conf): a local or any Hadoop path (hdfs://, s3a://).")
+  String config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
   List<String> sets = new ArrayList<>();
 
   /** reference.conf ← {@code --config} ← {@code --set} ← {@code flags} (the command's own flags win). */
   public Config load(Map<String, Object> flags) {
-    return FerConfig.load(config, sets, flags);
+    return FerConfig.loadFrom(config, sets, flags);
   }
 }
