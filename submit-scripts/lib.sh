@@ -3,13 +3,22 @@
 #   SPARK_HOME         use $SPARK_HOME/bin/spark-submit (a Spark 3.5.x install); unset: Spark from the Maven build
 #   FER_MASTER         Spark master (default local[*]); on a cluster e.g. yarn, k8s://..., spark://...
 #   FER_DRIVER_MEMORY  driver heap (default 4g)
-#   FER_SPARK_CONF     Spark properties file (default conf/spark-defaults.conf)
-#   FER_SPARK_ARGS     extra spark-submit arguments (e.g. "--executor-memory 8g --num-executors 10")
+#   FER_SPARK_CONF     a Spark properties file passed with --properties-file (it then replaces
+#                      $SPARK_HOME/conf/spark-defaults.conf); unset: none is passed, see below
+#   FER_SPARK_ARGS     extra spark-submit arguments, split like a shell would (quotes and backslashes respected,
+#                      nothing expanded), e.g. "--num-executors 10 --conf 'spark.executor.extraJavaOptions=-Da -Db'"
+#   FER_DRY_RUN=1      print the command, one argument per line, instead of running it
+#
+# Spark properties: conf/spark-defaults.conf (what every job needs: Kryo, ND4J's registrator, DL4J's executor
+# options) is passed line by line as --conf on every master, and conf/spark-local.conf (UI off, ...) only on
+# local[...] masters, so a Spark install's own conf/spark-defaults.conf stays in force for every other key.
+# spark.executor.extraJavaOptions is merged, not replaced: the project's options first, then the value from
+# FER_SPARK_ARGS or else from the Spark install's (or FER_SPARK_CONF's) file, so the user's -D flags win.
 set -euo pipefail
 
 FER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FER_JAR="${FER_JAR:-$FER_ROOT/jobs/target/fer-spark-jobs.jar}"
-FER_SPARK_CLASSPATH_FILE="$FER_ROOT/jobs/target/spark-classpath.txt"
+FER_SPARK_CLASSPATH_FILE="${FER_SPARK_CLASSPATH_FILE:-$FER_ROOT/jobs/target/spark-classpath.txt}"
 
 # The same list Spark's own launcher adds on Java 17, plus DL4J's oneDNN helper switch (README, "Stack").
 FER_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
@@ -50,18 +59,106 @@ fer_java() {
   exec java -Xmx"$heap" $FER_JAVA_OPTS -Dfer.root="$FER_ROOT" -cp "$provided:$FER_JAR" "$main_class" "$@"
 }
 
+# fer_split_spark_args: FER_EXTRA=(FER_SPARK_ARGS split with shell quoting, by xargs: nothing is expanded or run);
+# an unbalanced quote is one error line and exit 2.
+fer_split_spark_args() {
+  FER_EXTRA=()
+  local raw="${FER_SPARK_ARGS:-}" err
+  [[ -n "${raw//[[:space:]]/}" ]] || return 0
+  if ! err="$(printf '%s' "$raw" | xargs true 2>&1)"; then
+    err="${err%%$'\n'*}"; err="${err#xargs: }"
+    echo "fer-spark: FER_SPARK_ARGS cannot be split like a shell would (${err%%;*}): $raw" >&2
+    exit 2
+  fi
+  mapfile -d '' -t FER_EXTRA < <(printf '%s' "$raw" | xargs printf '%s\0')
+}
+
+# fer_read_props FILE: prints "key<TAB>value" for each property line (Java properties syntax as Spark reads it:
+# "key value", "key=value" or "key: value"; # and ! start comments; values trimmed).
+fer_read_props() {
+  local line key value
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    [[ -z "$line" || "$line" == '#'* || "$line" == '!'* ]] && continue
+    key="${line%%[[:space:]=:]*}"
+    value="${line:${#key}}"
+    value="${value#"${value%%[![:space:]]*}"}"
+    value="${value#[=:]}"
+    value="${value#"${value%%[![:space:]]*}"}"
+    value="${value%"${value##*[![:space:]]}"}"
+    printf '%s\t%s\n' "$key" "$value"
+  done < "$1"
+}
+
+# fer_prop_from_file KEY FILE: the value of KEY in FILE (empty if the file or the key is missing).
+fer_prop_from_file() {
+  [[ -f "$2" ]] || return 0
+  fer_read_props "$2" | awk -F '\t' -v k="$1" '$1 == k { v = substr($0, length(k) + 2) } END { printf "%s", v }'
+}
+
+# fer_spark_conf_args MASTER: FER_CONF=(--conf k=v ...) from conf/spark-defaults.conf (+ conf/spark-local.conf on
+# local masters), with spark.executor.extraJavaOptions merged as described at the top; removes the merged key's
+# --conf from FER_EXTRA.
+fer_spark_conf_args() {
+  local master="$1" key value files=("$FER_ROOT/conf/spark-defaults.conf")
+  [[ "$master" == local* ]] && files+=("$FER_ROOT/conf/spark-local.conf")
+  local user_opts="" cluster_file="" rest=() i=0
+  if [[ -n "${FER_SPARK_CONF:-}" ]]; then
+    cluster_file="$FER_SPARK_CONF"
+  elif [[ -n "${SPARK_HOME:-}" ]]; then
+    cluster_file="${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-defaults.conf"
+  fi
+  local found=0
+  while (( i < ${#FER_EXTRA[@]} )); do
+    local a="${FER_EXTRA[i]}"
+    if [[ ( "$a" == --conf || "$a" == -c ) && "${FER_EXTRA[i+1]:-}" == spark.executor.extraJavaOptions=* ]]; then
+      user_opts="${FER_EXTRA[i+1]#spark.executor.extraJavaOptions=}"; found=1; i=$((i + 2)); continue
+    elif [[ "$a" == --conf=spark.executor.extraJavaOptions=* ]]; then
+      user_opts="${a#--conf=spark.executor.extraJavaOptions=}"; found=1; i=$((i + 1)); continue
+    fi
+    rest+=("$a"); i=$((i + 1))
+  done
+  FER_EXTRA=(${rest[@]+"${rest[@]}"})
+  if (( ! found )) && [[ -n "$cluster_file" ]]; then
+    user_opts="$(fer_prop_from_file spark.executor.extraJavaOptions "$cluster_file")"
+  fi
+  FER_CONF=()
+  while IFS=$'\t' read -r key value; do
+    if [[ "$key" == spark.executor.extraJavaOptions && -n "$user_opts" ]]; then
+      value="$value $user_opts"
+    fi
+    FER_CONF+=(--conf "$key=$value")
+  done < <(for f in "${files[@]}"; do fer_read_props "$f"; done)
+}
+
+# fer_run COMMAND...: runs it in place of this shell, or prints it one argument per line with FER_DRY_RUN=1.
+fer_run() {
+  if [[ "${FER_DRY_RUN:-0}" == 1 ]]; then
+    printf '%s\n' "$@"
+    exit 0
+  fi
+  exec "$@"
+}
+
 # fer_submit MAIN_CLASS [job args...]
 fer_submit() {
   local main_class="$1"; shift
   fer_require_jar
   local master="${FER_MASTER:-local[*]}"
-  local conf="${FER_SPARK_CONF:-$FER_ROOT/conf/spark-defaults.conf}"
   local mem="${FER_DRIVER_MEMORY:-4g}"
-  # shellcheck disable=SC2206
-  local extra=(${FER_SPARK_ARGS:-})
+  fer_split_spark_args
+  fer_spark_conf_args "$master"
+  local props=()
+  [[ -n "${FER_SPARK_CONF:-}" ]] && props=(--properties-file "$FER_SPARK_CONF")
   if [[ -n "${SPARK_HOME:-}" ]]; then
-    exec "$SPARK_HOME/bin/spark-submit" --master "$master" --properties-file "$conf" --driver-memory "$mem" \
-      --driver-java-options "$FER_JAVA_OPTS" "${extra[@]}" --class "$main_class" "$FER_JAR" "$@"
+    # the driver's own options from the install's defaults are kept too (after the project's)
+    local driver_opts="$FER_JAVA_OPTS"
+    local theirs
+    theirs="$(fer_prop_from_file spark.driver.extraJavaOptions "${FER_SPARK_CONF:-${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-defaults.conf}")"
+    [[ -n "$theirs" ]] && driver_opts="$driver_opts $theirs"
+    fer_run "$SPARK_HOME/bin/spark-submit" --master "$master" ${props[@]+"${props[@]}"} "${FER_CONF[@]}" \
+      --driver-memory "$mem" --driver-java-options "$driver_opts" ${FER_EXTRA[@]+"${FER_EXTRA[@]}"} \
+      --class "$main_class" "$FER_JAR" "$@"
   fi
   if [[ ! -f "$FER_SPARK_CLASSPATH_FILE" ]]; then
     echo "fer-spark: no SPARK_HOME and no $FER_SPARK_CLASSPATH_FILE; run: (cd $FER_ROOT && mvn -DskipTests package)" >&2
@@ -71,6 +168,7 @@ fer_submit() {
   # bin/spark-submit; the driver JVM is this one, so its memory and flags are set here; the app jar also
   # supplies what Spark shares with the app, e.g. slf4j).
   # shellcheck disable=SC2086
-  exec java -Xmx"$mem" $FER_JAVA_OPTS -cp "$(cat "$FER_SPARK_CLASSPATH_FILE"):$FER_JAR" org.apache.spark.deploy.SparkSubmit \
-    --master "$master" --properties-file "$conf" "${extra[@]}" --class "$main_class" "$FER_JAR" "$@"
+  fer_run java -Xmx"$mem" $FER_JAVA_OPTS -cp "$(cat "$FER_SPARK_CLASSPATH_FILE"):$FER_JAR" \
+    org.apache.spark.deploy.SparkSubmit --master "$master" ${props[@]+"${props[@]}"} "${FER_CONF[@]}" \
+    ${FER_EXTRA[@]+"${FER_EXTRA[@]}"} --class "$main_class" "$FER_JAR" "$@"
 }

@@ -4,7 +4,7 @@
 #          [--balance none|weights|oversample|focal] [--resume] [--overwrite] [--no-spark] [--config FILE]
 #          [--set key=value ...] [--init-from MODEL.zip [--freeze-until LAYER|N]]
 # Exit codes: 0 ok, 1 failed (bad data, existing output, ...), 2 bad usage or configuration.
-# ND4J arrays travel between Spark JVMs with Kryo only through ND4J's registrator, hence the extra --conf.
+# ND4J arrays travel between Spark JVMs with Kryo only through ND4J's registrator: conf/spark-defaults.conf names
+# it for every job (lib.sh passes it as --conf).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-FER_SPARK_ARGS="--conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator ${FER_SPARK_ARGS:-}" \
-  fer_submit org.ferspark.jobs.TrainJob "$@"
+fer_submit org.ferspark.jobs.TrainJob "$@"

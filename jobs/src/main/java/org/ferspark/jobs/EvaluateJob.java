@@ -1,6 +1,5 @@
 package org.ferspark.jobs;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +62,9 @@ public final class EvaluateJob implements Callable<Integer> {
   @Option(names = "--split", paramLabel = "NAME", description = "train | validation | test (default: test).")
   String split;
 
-  @Option(names = "--report", required = true, paramLabel = "DIR", description = "Report directory (local).")
-  File report;
+  @Option(names = "--report", required = true, paramLabel = "DIR",
+      description = "Report directory: local or any Hadoop path (written locally, then copied; index.html last).")
+  String report;
 
   @Option(names = "--tta", arity = "0..1", fallbackValue = "six", paramLabel = "VIEWS",
       description = "Also score with test-time augmentation: six (default: the face, its mirror, 4 corner crops)"
@@ -116,17 +116,34 @@ public final class EvaluateJob implements Callable<Integer> {
   public Integer call() throws Exception {
     EvaluateSettings settings = settings();
     List<ModelSpec> specs = specs(settings);
-    Path dir = report.toPath();
-    checkReportDir(dir, overwrite);
+    boolean remote = HadoopReport.isHadoop(report);
+    Path dir;
+    if (remote) {
+      HadoopReport.checkTarget(report, overwrite, new Configuration());
+      dir = Files.createTempDirectory("fer-report-");
+    } else {
+      dir = Path.of(report);
+      checkReportDir(dir, overwrite);
+    }
     EvaluationPipeline.Inputs inputs = EvaluationPipeline.prepare(data, settings.split(), specs, new Configuration());
     Report r;
     SparkSession spark = SparkSession.builder().appName("fer-evaluate").getOrCreate();
     try {
       r = run(spark, inputs, settings, dir, overwrite);
+      if (remote) {
+        HadoopReport.publish(dir, report, overwrite, spark.sparkContext().hadoopConfiguration());
+      }
     } catch (RuntimeException e) {
       throw inputErrorCause(e);
     } finally {
       spark.stop();
+      if (remote) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("split", r.result().split());
@@ -144,9 +161,11 @@ public final class EvaluateJob implements Callable<Integer> {
     }
     summary.put("models", rows);
     summary.put("seconds", Math.round(r.result().seconds() * 10) / 10.0);
-    summary.put("report", r.dir().toAbsolutePath().toString());
+    String where = remote ? report : r.dir().toAbsolutePath().toString();
+    summary.put("report", where);
     JobRunner.printSummary("fer-evaluate", summary);
-    System.out.println("fer-evaluate: report in " + r.dir().toAbsolutePath().resolve(HtmlReport.INDEX));
+    System.out.println("fer-evaluate: report in " + (remote ? report.replaceAll("/+$", "") + "/" + HtmlReport.INDEX
+        : r.dir().toAbsolutePath().resolve(HtmlReport.INDEX)));
     return JobRunner.OK;
   }
 

@@ -53,6 +53,8 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
   private final int classes;
   private final double[] repeat;
   private final TrainingMaster<?, ?> master;
+  private final TrainingProgress progress;
+  private final long epochImages;
 
   /**
    * @param trainCounts training images per class (oversampling factors)
@@ -85,17 +87,42 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
       train = train.withColumn("label", mapped.otherwise(-1)).filter(col("label").geq(0));
     }
     this.rows = train.persist(StorageLevel.MEMORY_ONLY());
+    this.epochImages = epochImages(trainCounts, repeat);
+    this.progress = new TrainingProgress(jsc.defaultParallelism(), settings.spark().averagingFrequency(), 10);
+    jsc.sc().addSparkListener(progress);
+  }
+
+  /** Images in one epoch: the training split, with oversampling's expected repeats. */
+  static long epochImages(long[] trainCounts, double[] repeat) {
+    double n = 0;
+    for (int c = 0; c < trainCounts.length; c++) {
+      n += trainCounts[c] * (repeat == null ? 1 : repeat[c]);
+    }
+    return Math.round(n);
+  }
+
+  /** The listener logging progress inside each epoch. */
+  public TrainingProgress progress() {
+    return progress;
   }
 
   @Override
   public TrainStats fitEpoch(ComputationGraph net, int epoch) {
     long t0 = System.nanoTime();
     LongAccumulator images = jsc.sc().longAccumulator("fer-train images, epoch " + epoch);
+    LongAccumulator made = jsc.sc().longAccumulator("fer-train minibatches, epoch " + epoch);
     JavaRDD<DataSet> batches = rows.javaRDD().mapPartitionsWithIndex(new ToBatches(settings.imageSize(), classes,
         settings.spark().batchSizePerWorker(), settings.labelSmoothing(),
-        settings.onlineAugmentation() ? settings.augment() : null, repeat, settings.seed(), epoch, images), false);
+        settings.onlineAugmentation() ? settings.augment() : null, repeat, settings.seed(), epoch, images, made),
+        false);
     SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
-    ComputationGraph fitted = sparkNet.fit(batches);
+    progress.startEpoch(epoch, epochImages, made);
+    ComputationGraph fitted;
+    try {
+      fitted = sparkNet.fit(batches);
+    } finally {
+      progress.endEpoch();
+    }
     if (fitted != net) {
       net.setParams(fitted.params());
       net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
@@ -113,6 +140,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
 
   @Override
   public void close() {
+    jsc.sc().removeSparkListener(progress);
     rows.unpersist();
   }
 
@@ -178,9 +206,10 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
     private final long seed;
     private final int epoch;
     private final LongAccumulator images;
+    private final LongAccumulator batchesMade;
 
     ToBatches(int size, int classes, int batch, double smoothing, AugmentParams augment, double[] repeat, long seed,
-        int epoch, LongAccumulator images) {
+        int epoch, LongAccumulator images, LongAccumulator batchesMade) {
       this.size = size;
       this.classes = classes;
       this.batch = batch;
@@ -190,6 +219,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
       this.seed = seed;
       this.epoch = epoch;
       this.images = images;
+      this.batchesMade = batchesMade;
     }
 
     @Override
@@ -225,6 +255,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
         out.add(batches.of(bf, bl, n, rng));
       }
       images.add(order.length);
+      batchesMade.add(out.size());
       return out.iterator();
     }
   }

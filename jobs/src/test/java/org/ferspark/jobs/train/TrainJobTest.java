@@ -14,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
 import org.ferspark.jobs.JobRunner;
 import org.ferspark.jobs.TrainJob;
 import org.ferspark.model.io.ModelFile;
+import org.ferspark.model.train.DatasetManifest;
+import org.ferspark.model.train.NetworkFactory;
 import org.ferspark.model.train.TrainSettings;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.config.PreprocessSettings;
@@ -106,6 +108,26 @@ class TrainJobTest {
     assertThat(tuned.graph().getLayer("conv1").getParam("W")).as("frozen through parameter averaging")
         .isEqualTo(parentNet.getLayer("conv1").getParam("W"));
     assertThat(tuned.graph().getLayer("dense").getParam("W")).isNotEqualTo(parentNet.getLayer("dense").getParam("W"));
+  }
+
+  @Test
+  void progressCountsTheMinibatchesTrainedInsideAnEpoch() throws Exception {
+    TrainSettings s = settings("fer.train.spark.averaging-frequency=2");
+    DatasetManifest manifest = DatasetManifest.read(data, new org.apache.hadoop.conf.Configuration());
+    try (SparkEpochTrainer trainer = new SparkEpochTrainer(spark, data, s, manifest.classes(),
+        manifest.trainOriginalByClass())) {
+      var net = NetworkFactory.build(s, manifest.classes(), manifest.trainOriginalByClass());
+      trainer.fitEpoch(net, 1);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      // 280 images in minibatches of 16 per partition: 18 or a few more; 2 workers x averaging every 2 = 4 a split
+      int[] splits = trainer.progress().splits();
+      assertThat(splits[1]).as("splits of the epoch").isBetween(4, 5);
+      assertThat(splits[0]).as("splits fitted").isEqualTo(splits[1]);
+      assertThat(trainer.progress().line(System.nanoTime())).startsWith("fer-train: epoch 1: split " + splits[1]
+          + " of " + splits[1] + ", ~280 of 280 images (100.0 %)");
+    }
+    assertThat(TrainingProgress.clock(3725)).isEqualTo("1:02:05");
+    assertThat(SparkEpochTrainer.epochImages(new long[] {10, 20}, new double[] {2.5, 1})).isEqualTo(45);
   }
 
   @Test

@@ -66,7 +66,7 @@ public final class NetworkFactory {
       case "step" -> new StepSchedule(ScheduleType.EPOCH, s.learningRate(), s.lrStepFactor(), s.lrStepEvery());
       case "cosine" -> {
         // A HashMap, not Map.of or LinkedHashMap: MapSchedule is broadcast to Spark executors with Kryo, which cannot
-        // rebuild an immutable map (UnsupportedOperationException on put) -- ScheduleSerializationTest.
+        // rebuild an immutable map (UnsupportedOperationException on put) -- jobs BroadcastSerializationTest.
         Map<Integer, Double> lr = new HashMap<>();
         for (int e = 0; e < s.epochs(); e++) {
           lr.put(e, s.learningRate() * (1 + Math.cos(Math.PI * e / s.epochs())) / 2);

@@ -1,7 +1,6 @@
 package org.ferspark.preprocessing.config;
 
 import com.typesafe.config.Config;
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +12,9 @@ import picocli.CommandLine.Option;
  * ({@code @Mixin ConfigOptions configOptions;}), and their one way into {@link FerConfig#load}.
  */
 public final class ConfigOptions {
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/fer.conf).")
-  File config;
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "HOCON configuration file (see conf/fer.conf): a local or any Hadoop path (hdfs://, s3a://).")
+  String config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
   List<String> sets = new ArrayList<>();
@@ -24,7 +24,7 @@ public final class ConfigOptions {
    * result's {@code fer.limits} for this JVM ({@link Limits#use}).
    */
   public Config load(Map<String, Object> flags) {
-    Config loaded = FerConfig.load(config, sets, flags);
+    Config loaded = FerConfig.loadFrom(config, sets, flags);
     Limits.use(loaded);
     return loaded;
   }

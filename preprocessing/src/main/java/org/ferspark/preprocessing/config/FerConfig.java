@@ -30,25 +30,50 @@ public final class FerConfig {
    * @throws ConfigError for a missing file, a parse error, or an unknown key
    */
   public static Config load(File configFile, List<String> sets, Map<String, Object> flags) {
-    Config reference = ConfigFactory.defaultReference();
-    Config merged = reference;
+    Config file = null;
     if (configFile != null) {
       if (!configFile.isFile()) {
         throw new ConfigError("config file not found: " + configFile);
       }
-      long limit = reference.getBytes("fer.limits.config-file-bytes");
+      long limit = ConfigFactory.defaultReference().getBytes("fer.limits.config-file-bytes");
       if (configFile.length() > limit) {
         throw new ConfigError("config file " + configFile + " is " + configFile.length() + " bytes, more than "
             + "fer.limits.config-file-bytes = " + limit);
       }
-      Config file;
       try {
         file = ConfigFactory.parseFile(configFile,
             ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
       } catch (ConfigException e) {
         throw new ConfigError("cannot parse config file " + configFile + ": " + OneLine.of(e.getMessage()));
       }
-      checkKnown(file, reference, "config file " + configFile);
+    }
+    return merge(file, "config file " + configFile, sets, flags);
+  }
+
+  /**
+   * As {@link #load(File, List, Map)}, with the configuration file at {@code location}: a local path, or any Hadoop
+   * path ({@code hdfs://}, {@code s3a://}, ...; read whole, so HOCON {@code include}s relative to it do not resolve).
+   */
+  public static Config loadFrom(String location, List<String> sets, Map<String, Object> flags) {
+    if (location == null || !location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*") || location.startsWith("file:")) {
+      return load(location == null ? null : new File(location.replaceFirst("^file:(//)?", "")), sets, flags);
+    }
+    String text = HadoopText.read(location, ConfigFactory.defaultReference().getBytes("fer.limits.config-file-bytes"));
+    Config file;
+    try {
+      file = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+          .setOriginDescription(location));
+    } catch (ConfigException e) {
+      throw new ConfigError("cannot parse config file " + location + ": " + OneLine.of(e.getMessage()));
+    }
+    return merge(file, "config file " + location, sets, flags);
+  }
+
+  private static Config merge(Config file, String fileSource, List<String> sets, Map<String, Object> flags) {
+    Config reference = ConfigFactory.defaultReference();
+    Config merged = reference;
+    if (file != null) {
+      checkKnown(file, reference, fileSource);
       merged = file.withFallback(merged);
     }
     Config overrides = parseSets(sets == null ? List.of() : sets);

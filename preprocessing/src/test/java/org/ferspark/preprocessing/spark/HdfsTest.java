@@ -1,9 +1,12 @@
 package org.ferspark.preprocessing.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
+import org.ferspark.preprocessing.config.FerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,26 @@ class HdfsTest {
     if (cluster != null) {
       cluster.shutdown();
     }
+  }
+
+  @Test
+  void readsTheConfigFileFromHdfs() throws IOException {
+    String root = hdfs.getUri().toString();
+    try (var out = hdfs.create(new org.apache.hadoop.fs.Path(root + "/conf/fer.conf"))) {
+      out.write("fer.preprocess.augment-copies = 3\nfer.preprocess.seed = 7\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Config c = FerConfig.loadFrom(root + "/conf/fer.conf", List.of("fer.preprocess.seed=9"), Map.of());
+    assertThat(c.getInt("fer.preprocess.augment-copies")).isEqualTo(3);
+    assertThat(c.getInt("fer.preprocess.seed")).as("--set wins over the file").isEqualTo(9);
+
+    assertThatThrownBy(() -> FerConfig.loadFrom(root + "/conf/missing.conf", List.of(), Map.of()))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessage("config file not found: " + root + "/conf/missing.conf");
+    try (var out = hdfs.create(new org.apache.hadoop.fs.Path(root + "/conf/typo.conf"))) {
+      out.write("fer.preprocess.augment-copeis = 3\n".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThatThrownBy(() -> FerConfig.loadFrom(root + "/conf/typo.conf", List.of(), Map.of()))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.preprocess.augment-copeis")
+        .hasMessageContaining(root + "/conf/typo.conf");
   }
 
   @Test
