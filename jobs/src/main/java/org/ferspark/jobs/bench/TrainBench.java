@@ -107,6 +107,7 @@ public final class TrainBench implements Callable<Integer> {
     }
     double fitMedian = quantile(fit, 0.5);
     boolean helpers = OneDnn.helpersActive(net);
+    long params = net.numParams();
 
     INDArray x = sets.get(0).getFeatures();
     // inference as the evaluation job, predict and realtime run it: batch norm folded into the convolutions
@@ -131,7 +132,7 @@ public final class TrainBench implements Callable<Integer> {
 
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("arch", s.arch());
-    out.put("params", net.numParams());
+    out.put("params", params);
     out.put("batch", batch);
     out.put("warmup", warmup);
     out.put("batches", batches);
