@@ -31,6 +31,7 @@ import org.ferspark.evaluation.predict.PreparedModel;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
+import org.ferspark.preprocessing.io.OneLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +126,18 @@ public final class EvaluationPipeline {
       FaceViews.Tta mode = tta ? settings.ttaViews() : null;
       ScorePartition score = new ScorePartition(specs, keys, bytes, labels, mode, settings.batch(), side,
           settings.samplesPerCell());
-      EvaluationAccumulator total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
+      EvaluationAccumulator total;
+      try {
+        total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
+      } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
+        // Spark names the file when a footer fails at schema inference, not when a task fails to open one
+        InputError unreadable = unreadablePart(splitDir(in.data(), in.split()), spark);
+        if (unreadable != null) {
+          unreadable.initCause(e);
+          throw unreadable;
+        }
+        throw EvaluationPipeline.<RuntimeException>rethrow(e);
+      }
       long expected = in.manifest().splitTotals().get(in.split());
       long scored = total.plain(0).examples();
       if (scored + excluded != expected) {
@@ -183,6 +195,34 @@ public final class EvaluationPipeline {
     }
     return new EvaluationResult(in.data(), in.split(), in.manifest().fingerprint(), models,
         total.pairs().tests(names), seconds, mode == null ? null : mode.description());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> T rethrow(Exception e) throws T {
+    throw (T) e;
+  }
+
+  /** The first Parquet part of {@code dir} whose footer cannot be read, as an error naming it; null if none. */
+  static InputError unreadablePart(Path dir, SparkSession spark) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      for (org.apache.hadoop.fs.FileStatus f : dir.getFileSystem(conf).listStatus(dir)) {
+        String name = f.getPath().getName();
+        if (!f.isFile() || name.startsWith(".") || name.startsWith("_")) {
+          continue;
+        }
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(f.getPath(), conf))) {
+          r.getFooter();
+        } catch (IOException | RuntimeException e) {
+          return new InputError(f.getPath() + ": not a readable Parquet file ("
+              + OneLine.of(String.valueOf(e.getMessage())) + ")");
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
   }
 
   static Path splitDir(String data, String split) {
