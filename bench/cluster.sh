@@ -18,15 +18,8 @@ done
 FER2013="${FER2013:-../shared/data/fer2013}"
 WORK=bench/work
 src=$WORK/fer-train-bench-$train_images
-if [[ ! -d "$src" ]]; then
-  rm -rf "$src.tmp"; mkdir -p "$src.tmp"
-  for split_n in "train:$train_images" "validation:350"; do
-    split=${split_n%%:*}; n=${split_n#*:}
-    (cd "$FER2013" && find "$split" -type f -name '*.jpg' | sort -t/ -k3 | sed -n "1,${n}p" \
-      | xargs cp --parents -t "$OLDPWD/$src.tmp")
-  done
-  mv "$src.tmp" "$src"
-fi
+source bench/lib.sh
+fer_subset "$src" "$train_images" "$FER2013"
 pre=$WORK/cluster-bench-pre-$train_images
 [[ -f "$pre/manifest.json" ]] || submit-scripts/preprocess.sh --input "$src" --output "$pre" --overwrite > /dev/null
 dir=$WORK/cluster-bench

@@ -20,6 +20,7 @@
 # quiet machine (other processes skew every figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 usage() {
   sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -80,19 +81,9 @@ if want dl4j || want spark; then
   fi
   if [[ -z "$data" ]]; then
     if [[ -d "$FER2013/train" && -d "$FER2013/validation" ]]; then
-      # A fixed FER2013 subset: the first --train-images train files and 350 validation files by file name (every
-      # class represented). Big enough for several Spark splits (2 workers x 64 x 5 = 640 images each), so the
-      # epoch rates are not dominated by the first fit's warm-up.
+      # a fixed FER2013 subset (bench/lib.sh)
       src=$WORK/fer-train-bench-$train_images
-      if [[ ! -d "$src" ]]; then
-        rm -rf "$src.tmp"; mkdir -p "$src.tmp"
-        for split_n in "train:$train_images" "validation:350"; do
-          split=${split_n%%:*}; n=${split_n#*:}
-          (cd "$FER2013" && find "$split" -type f -name '*.jpg' | sort -t/ -k3 | sed -n "1,${n}p" \
-            | xargs cp --parents -t "$OLDPWD/$src.tmp")
-        done
-        mv "$src.tmp" "$src"
-      fi
+      fer_subset "$src" "$train_images" "$FER2013"
     else
       echo "no FER2013 at $FER2013: using data/sample (280 train images, one Spark split: the epoch rates then" \
         "include the warm-up; set FER2013=... for meaningful Spark ratios)" >&2
