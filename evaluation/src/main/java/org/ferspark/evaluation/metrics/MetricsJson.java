@@ -30,8 +30,6 @@ import java.util.Map;
 public final class MetricsJson {
   public static final String METRICS = "metrics.json";
   public static final String COMPARISON = "comparison.json";
-  /** What {@code tta.views} says: the views averaged under test-time augmentation. */
-  public static final String TTA_VIEWS = EvaluationResult.SIX_VIEWS;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private MetricsJson() {

@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 
 /**
@@ -30,7 +31,7 @@ public final class FaceViews {
   /** The test-time-augmentation view sets. */
   public enum Tta {
     /** The face, its mirror and the 4 corner crops: {@value #TTA_VIEWS} views. */
-    SIX("six", "original, horizontal flip, 4 corner crops (side - 4) resized back"),
+    SIX("six", EvaluationResult.SIX_VIEWS),
     /** Ten-crop (Krizhevsky et al. 2012): the 4 corner crops and the centre crop, and their mirrors. */
     TEN_CROP("ten-crop", "4 corner crops and the centre crop (side - 4) resized back, and their horizontal mirrors");
 
