@@ -57,12 +57,18 @@ public final class TrainingLoop {
   /** As above; a fresh run starts from {@code fineTune}'s parent model unless it is {@code null}. */
   public TrainingLoop(TrainSettings settings, DatasetManifest manifest, TensorDataset validation,
       TensorDataset trainForEval, Path outDir, FineTune fineTune) {
+    this(settings, manifest, validation, trainForEval, new OutputDir(outDir), fineTune);
+  }
+
+  /** As above, into {@code out} (a local directory, possibly mirrored to a Hadoop path). */
+  public TrainingLoop(TrainSettings settings, DatasetManifest manifest, TensorDataset validation,
+      TensorDataset trainForEval, OutputDir out, FineTune fineTune) {
     this.fineTune = fineTune;
     this.settings = settings;
     this.manifest = manifest;
     this.validation = validation;
     this.trainSample = settings.trainEvalSamples() == 0 ? null : trainForEval;
-    this.out = new OutputDir(outDir);
+    this.out = out;
   }
 
   /** What a run did; {@code imagesPerSecond} is over this invocation's fits. */
@@ -157,6 +163,7 @@ public final class TrainingLoop {
       ModelFile.save(net, metadata(state, history), out.checkpoint(epoch), true);
       out.prune(settings.keepLast());
       out.writeHistory(history);
+      out.publish();
       images += fit.images();
       fitSeconds += fit.seconds();
       logEpoch(trainer, history.get(history.size() - 1), state, (System.nanoTime() - start) / 1e9,
@@ -167,6 +174,7 @@ public final class TrainingLoop {
     }
     LoadedModel best = ModelFile.load(out.best(), false);
     ModelFile.save(best.graph(), metadata(state, history), out.model(), false);
+    out.publish();
     if (state.stopped()) {
       LOG.info("early stopping: no validation-loss improvement for {} epochs; best epoch {}",
           settings.patience(), state.bestEpoch());
