@@ -51,7 +51,8 @@ public record TrainSettings(
 
   /** The {@code fer.train.spark.*} settings. */
   public record Spark(String trainingMaster, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
-      double sharedThreshold, int sharedPort, String sharedNetworkMask) implements Serializable {}
+      double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads)
+      implements Serializable {}
 
   /** Binds and validates; {@code config} is the fully merged configuration (see {@link FerConfig}). */
   public static TrainSettings from(Config config) {
@@ -131,7 +132,7 @@ public record TrainSettings(
     int port = s.getInt("shared.port");
     check(port > 0 && port < 65_536, "fer.train.spark.shared.port", "must be a port number, got " + port);
     return new Spark(master, perWorker == 0 ? batch : perWorker, frequency, prefetch, threshold, port,
-        s.getString("shared.network-mask").trim());
+        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"));
   }
 
   /** The settings as a flat map for model metadata and history ({@code trainingConfig}). */
