@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.ferspark.jobs.train.SparkEpochTrainer;
+import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.net.OneDnn;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.model.train.EpochTrainer;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Option;
 /**
  * Training job: preprocessed Parquet tensors to {@code model.zip}, {@code history.csv}/{@code .json} and
  * {@code checkpoints/} in {@code --out}, on Spark (parameter averaging, the default) or in this JVM
- * ({@code --no-spark}); both share {@link TrainingLoop}.
+ * ({@code --no-spark}); both share {@link TrainingLoop}, which at the end fits {@code model.zip}'s temperature on the
+ * validation split ({@code fer.train.calibrate}).
  *
  * <p>Needs a finished preprocessing output ({@code manifest.json} written). Run:
  * {@code submit-scripts/train.sh --data out/sample --out out/model --arch vgg-bn --epochs 5}.
@@ -158,6 +160,7 @@ public final class TrainJob implements Callable<Integer> {
     summary.put("stoppedEarly", r.stoppedEarly());
     summary.put("seconds", round(r.seconds(), 1));
     summary.put("imagesPerSecond", round(r.imagesPerSecond(), 1));
+    summary.put("temperature", ModelFile.readMetadata(r.model()).temperature());
     summary.put("model", r.model().toAbsolutePath().toString());
     if (initFrom != null) {
       summary.put("parent", initFrom.getAbsolutePath());
