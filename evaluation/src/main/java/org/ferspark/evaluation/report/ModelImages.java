@@ -41,12 +41,13 @@ record ModelImages(byte[] confusion, byte[] curves, byte[] samples, byte[] relia
     byte[] samples = model.samples().isEmpty() ? null
         : ReportIo.png(SampleGallery.render(model.samples(), m.classNames()));
     Metrics before = model.uncalibrated();
-    String after = before == null ? "" : " — calibrated, T = " + Fmt.num(model.temperature(), 3);
+    String title = before == null ? "Reliability — " + model.name()
+        : "Calibrated (T = " + Fmt.num(model.temperature(), 3) + ") — " + model.name();
     byte[] reliability = m.calibration().isEmpty() ? null
-        : ReportIo.png(ReliabilityDiagram.render(m.calibration(), m.ece(), "Reliability — " + model.name() + after));
+        : ReportIo.png(ReliabilityDiagram.render(m.calibration(), m.ece(), title));
     byte[] uncalibrated = before == null || before.calibration().isEmpty() ? null
         : ReportIo.png(ReliabilityDiagram.render(before.calibration(), before.ece(),
-            "Reliability — " + model.name() + " — before calibration, T = 1"));
+            "Before calibration (T = 1) — " + model.name()));
     byte[] risk = m.riskCoverage() == null || m.riskCoverage().examples() == 0 ? null
         : ReportIo.png(RiskCoverageChart.render(m.riskCoverage(), "Accuracy vs coverage — " + model.name()));
     return new ModelImages(confusion, curves, samples, reliability, uncalibrated, risk);

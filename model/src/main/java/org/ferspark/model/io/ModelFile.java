@@ -90,8 +90,8 @@ public final class ModelFile {
    *     nothing is written then
    */
   public static void replaceMetadata(Path source, ModelMetadata metadata, Path target) throws IOException {
-    LoadedModel loaded = load(source, false);
     checkMetadata(metadata, target);
+    LoadedModel loaded = load(source, false);
     checkAgainstNetwork(metadata, loaded.graph().getConfiguration(), target);
     checkInputFits(loaded.graph(), metadata, target);
     Path dir = target.toAbsolutePath().getParent();
