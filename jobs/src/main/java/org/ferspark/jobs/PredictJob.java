@@ -14,6 +14,7 @@ import org.ferspark.jobs.predict.PredictSettings;
 import org.ferspark.jobs.predict.PredictionWriter;
 import org.ferspark.jobs.predict.Predictor;
 import org.ferspark.jobs.predict.TableWriter;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.realtime.app.FaceClassifier;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Spec;
  * Prints the expression label and class probabilities of face images (the paper's Figures 12–14): an aligned table,
  * or ({@code --json}) one JSON line per image or face. Each image is a face crop, normalised exactly as in training
  * by {@link FaceClassifier}; with {@code --detect-faces} the realtime app's detector finds the faces first and each
- * gets a line with its box. Spark-free: runs with plain {@code java}.
+ * gets a line with its box. The probabilities are calibrated with the model file's temperature (if it has one); with
+ * {@code --min-confidence P} a face whose top probability is below P is labelled {@code uncertain}. Spark-free: runs
+ * with plain {@code java}.
  *
  * <p>Needs a model file ({@code --model}, default {@code fer.realtime.model} = {@code models/fer2013-default.zip}
  * under the repository root) and the shaded jar ({@code mvn -DskipTests package}). Run:
@@ -70,6 +73,11 @@ public final class PredictJob implements Callable<Integer> {
       description = "Detect with the OpenCV DNN (SSD) face detector in FILE instead of the Haar cascade.")
   File detectorModel;
 
+  @Option(names = "--min-confidence", paramLabel = "P",
+      description = "Label a face 'uncertain' when its top (calibrated) probability is below P "
+          + "(fer.min-confidence, default 0 = never).")
+  Double minConfidence;
+
   @Mixin
   ConfigOptions configOptions = new ConfigOptions();
 
@@ -92,6 +100,9 @@ public final class PredictJob implements Callable<Integer> {
     if (detectorModel != null) {
       flags.put("fer.realtime.detector.kind", "dnn");
       flags.put("fer.realtime.detector.model", detectorModel.getAbsolutePath());
+    }
+    if (minConfidence != null) {
+      flags.put(MinConfidence.KEY, MinConfidence.check(minConfidence, "--min-confidence"));
     }
     return PredictSettings.from(configOptions.load(flags), RealtimeSettings.root());
   }
@@ -128,8 +139,10 @@ public final class PredictJob implements Callable<Integer> {
     List<ImageFiles.Input> inputs = ImageFiles.list(paths);
     LoadedModel loaded = FaceClassifier.load(s.realtime().model(), defaultModel);
     FaceClassifier classifier = new FaceClassifier(loaded, s.realtime().cropMargin(), s.maxPixels(), s.maxFileBytes());
+    double minConfidence = s.realtime().minConfidence();
+    MinConfidence.checkClassNames(classifier.classNames(), minConfidence, s.realtime().model().toString());
     try (FaceDetector detector = detectFaces ? RealtimeApp.detector(s.realtime()) : null) {
-      return new Predictor(classifier, detector, writer, s.maxFileBytes(), BATCH).run(inputs);
+      return new Predictor(classifier, detector, writer, s.maxFileBytes(), BATCH, minConfidence).run(inputs);
     }
   }
 }

@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
 /**
  * Training job: preprocessed Parquet tensors to {@code model.zip}, {@code history.csv}/{@code .json} and
  * {@code checkpoints/} in {@code --out}, on Spark (parameter averaging, the default) or in this JVM
- * ({@code --no-spark}); both share {@link TrainingLoop}.
+ * ({@code --no-spark}); both share {@link TrainingLoop}, which at the end fits {@code model.zip}'s temperature on the
+ * validation split ({@code fer.train.calibrate}).
  *
  * <p>Needs a finished preprocessing output ({@code manifest.json} written). Run:
  * {@code submit-scripts/train.sh --data out/sample --out out/model --arch vgg-bn --epochs 5}.
@@ -162,6 +163,7 @@ public final class TrainJob implements Callable<Integer> {
     summary.put("stoppedEarly", r.stoppedEarly());
     summary.put("seconds", round(r.seconds(), 1));
     summary.put("imagesPerSecond", round(r.imagesPerSecond(), 1));
+    summary.put("temperature", r.temperature());
     summary.put("model", HadoopMirror.isHadoop(out) ? new org.apache.hadoop.fs.Path(out, "model.zip").toString()
         : r.model().toAbsolutePath().toString());
     if (initFrom != null) {

@@ -41,6 +41,7 @@ public record TrainSettings(
     long seed,
     int imageSize,
     boolean fastBatchNorm,
+    boolean calibrate,
     Spark spark,
     String configJson) implements Serializable {
 
@@ -110,7 +111,7 @@ public record TrainSettings(
       return new TrainSettings(arch, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
           weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
           AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size,
-          t.getBoolean("fast-batch-norm"), spark, json);
+          t.getBoolean("fast-batch-norm"), t.getBoolean("calibrate"), spark, json);
     } catch (ConfigException e) {
       throw new FerConfig.ConfigError(e.getMessage());
     }
@@ -159,6 +160,7 @@ public record TrainSettings(
     m.put("seed", seed);
     m.put("imageSize", imageSize);
     m.put("fastBatchNorm", fastBatchNorm);
+    m.put("calibrate", calibrate);
     m.put("sparkTrainingMaster", spark.trainingMaster());
     m.put("sparkBatchSizePerWorker", spark.batchSizePerWorker());
     m.put("sparkAveragingFrequency", spark.averagingFrequency());

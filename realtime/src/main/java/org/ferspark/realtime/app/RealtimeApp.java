@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.net.BatchNormFolding;
 import org.ferspark.model.net.OneDnn;
@@ -95,6 +96,11 @@ public final class RealtimeApp implements Callable<Integer> {
       description = "Use the OpenCV DNN (SSD) face detector with this model instead of the Haar cascade.")
   File detectorModel;
 
+  @Option(names = "--min-confidence", paramLabel = "P",
+      description = "Label a face 'uncertain' when its top (calibrated, smoothed) probability is below P "
+          + "(fer.min-confidence, default 0 = never).")
+  Double minConfidence;
+
   @Mixin
   ConfigOptions configOptions = new ConfigOptions();
 
@@ -140,6 +146,9 @@ public final class RealtimeApp implements Callable<Integer> {
       flags.put(p + "detector.kind", "dnn");
       flags.put(p + "detector.model", detectorModel.getAbsolutePath());
     }
+    if (minConfidence != null) {
+      flags.put(MinConfidence.KEY, MinConfidence.check(minConfidence, "--min-confidence"));
+    }
     com.typesafe.config.Config config = configOptions.load(flags);
     imageLimits = new FrameSource.ImageLimits(config.getLong("fer.image.max-pixels"),
         config.getBytes("fer.image.max-file-bytes"));
@@ -162,6 +171,11 @@ public final class RealtimeApp implements Callable<Integer> {
       oneDnn = OneDnn.helpersActive(loaded.graph());
       System.err.println("fer-realtime: " + OneDnn.describe() + " convHelpers=" + OneDnn.convHelpers(loaded.graph()));
       FaceClassifier classifier = new FaceClassifier(loaded, s.cropMargin(), s.foldBatchNorm());
+      MinConfidence.checkClassNames(classifier.classNames(), s.minConfidence(), s.model().toString());
+      if (classifier.temperature() != 1) {
+        System.err.println("fer-realtime: probabilities calibrated with the model's temperature "
+            + classifier.temperature());
+      }
       System.err.println("fer-realtime: batch norm folded into the convolutions: " + (s.foldBatchNorm()
           ? BatchNormFolding.foldableChains(loaded.graph()) + " conv+BN chains" : "no (fer.realtime.fold-batch-norm)"));
       report = run(s, classifier, source, input.image != null, headless ? out : null);
@@ -229,7 +243,7 @@ public final class RealtimeApp implements Callable<Integer> {
         RealtimeLoop loop = new RealtimeLoop(source,
             new FaceFinder(detector, s.detectEvery(), s.roiExpand(), s.roiMinScale(), s.roiMaxScale()),
             new IouTracker(s.trackerMinIou(), s.trackerMaxMissed()), new EmaSmoother(s.smoothing()), classifier,
-            closingSink, closingJsonl, s.maxFrames());
+            closingSink, closingJsonl, s.maxFrames(), s.minConfidence());
         r = loop.run(s.pipeline());
       }
       if (source.endWarning() != null) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.realtime.detect.FaceFinder;
 import org.ferspark.realtime.overlay.FrameSink;
@@ -21,7 +22,8 @@ import org.ferspark.realtime.track.IouTracker;
 
 /**
  * The frame loop: grab → detect (full frame or around tracked faces) → track → crop/normalise all faces (the
- * "front") → classify them in one batch → smooth per track → draw → show or write (the "back"). Each stage is
+ * "front") → classify them in one batch → smooth per track → label ({@code uncertain} when the smoothed top
+ * probability is below {@code fer.min-confidence}) → draw → show or write (the "back"). Each stage is
  * timed per frame. Sequential by default (one thread: the one-core design); {@code pipelined} runs the front on
  * a second thread on copies of the frames, so detection of frame n+1 overlaps classification of frame n on two
  * cores. The parts are made and closed by the caller.
@@ -37,6 +39,7 @@ final class RealtimeLoop {
   private final FrameSink sink;
   private final FramesJsonl jsonl;
   private final long maxFrames;
+  private final double minConfidence;
   private final Latency latency = new Latency();
   private long frames;
   private long faces;
@@ -51,7 +54,8 @@ final class RealtimeLoop {
   }
 
   RealtimeLoop(FrameSource source, FaceFinder finder, IouTracker tracker, EmaSmoother smoother,
-      FaceClassifier classifier, FrameSink sink, FramesJsonl jsonlOrNull, long maxFrames) {
+      FaceClassifier classifier, FrameSink sink, FramesJsonl jsonlOrNull, long maxFrames, double minConfidence) {
+    this.minConfidence = minConfidence;
     this.source = source;
     this.finder = finder;
     this.tracker = tracker;
@@ -115,7 +119,8 @@ final class RealtimeLoop {
     for (int i = 0; i < visible.size(); i++) {
       smoothed[i] = smoother.update(visible.get(i).id(), probabilities[i]);
       int best = argmax(smoothed[i]);
-      labelled.add(new LabelledFace(visible.get(i).id(), visible.get(i).box(), names.get(best), smoothed[i][best]));
+      labelled.add(new LabelledFace(visible.get(i).id(), visible.get(i).box(),
+          MinConfidence.label(smoothed[i], names, minConfidence), smoothed[i][best]));
     }
     double interval = t3 - previousBack;
     frameIntervalEma = frames == 0 ? 0 : frames == 1 ? interval : 0.9 * frameIntervalEma + 0.1 * interval;

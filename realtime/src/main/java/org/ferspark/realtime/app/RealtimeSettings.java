@@ -4,11 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.File;
 import java.nio.file.Path;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.config.FerConfig.ConfigError;
 
 /**
- * The realtime app's settings, bound once from {@code fer.realtime.*} (reference.conf → --config → --set → flags)
- * and validated with errors that name the key.
+ * The realtime app's settings, bound once from {@code fer.realtime.*} and the shared {@code fer.min-confidence}
+ * (reference.conf → --config → --set → flags) and validated with errors that name the key.
  */
 public record RealtimeSettings(
     Path model,
@@ -35,7 +36,8 @@ public record RealtimeSettings(
     int warmupPasses,
     boolean foldBatchNorm,
     int videoBitrate,
-    double videoFrameRate) {
+    double videoFrameRate,
+    double minConfidence) {
 
   static final String P = "fer.realtime.";
 
@@ -75,7 +77,8 @@ public record RealtimeSettings(
           atLeast(c.getInt(P + "warmup-passes"), 0, "warmup-passes"),
           c.getBoolean(P + "fold-batch-norm"),
           atLeast(c.getInt(P + "video.bitrate"), 10_000, "video.bitrate"),
-          between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"));
+          between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"),
+          MinConfidence.from(c));
       if (s.scaleFactor <= 1.0) {
         throw new ConfigError(P + "detector.scale-factor must be > 1, got " + s.scaleFactor);
       }
