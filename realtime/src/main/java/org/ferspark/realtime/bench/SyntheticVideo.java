@@ -126,16 +126,21 @@ public final class SyntheticVideo {
     return Math.max(0, Math.min(max, v));
   }
 
-  /** A gradient, noise or stripes background, by seed. */
-  private static Mat background(Random random) {
-    Mat bg = new Mat(HEIGHT, WIDTH, CV_8UC3);
+  /** A 640×480 gradient, noise or stripes background, by seed. */
+  static Mat background(Random random) {
+    return background(random, WIDTH, HEIGHT);
+  }
+
+  /** A gradient, noise or stripes background of {@code width × height}, by seed. */
+  static Mat background(Random random, int width, int height) {
+    Mat bg = new Mat(height, width, CV_8UC3);
     int kind = random.nextInt(3);
     int base = 60 + random.nextInt(120);
     try (UByteIndexer ix = bg.createIndexer()) {
-      for (int y = 0; y < HEIGHT; y++) {
-        for (int x = 0; x < WIDTH; x++) {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
           int v = switch (kind) {
-            case 0 -> base / 2 + (x + y) * 120 / (WIDTH + HEIGHT);
+            case 0 -> base / 2 + (x + y) * 120 / (width + height);
             case 1 -> base + random.nextInt(41) - 20;
             default -> ((x / 24) % 2 == 0) ? base : base / 2;
           };
