@@ -50,6 +50,12 @@ public final class FrameAnalyzer {
     forceFull = true;
   }
 
+  /** Forgets every track (ids keep counting up) and searches the next frame whole: e.g. after a frame-size change. */
+  public void restart() {
+    tracker.clear();
+    forceFull = true;
+  }
+
   /** Detect, track and preprocess {@code frame}. */
   public Front front(GrabbedFrame frame) {
     long t1 = System.nanoTime();

@@ -64,6 +64,15 @@ public final class SyntheticVideo {
    */
   public static List<List<FaceBox>> write(Path video, List<Path> faces, int frames, int side, long seed)
       throws IOException {
+    return write(video, faces, frames, side, seed, false);
+  }
+
+  /**
+   * As {@link #write(Path, List, int, int, long)}; with {@code faststart} the MP4 index goes to the front of the
+   * file (FFmpeg's {@code movflags=faststart}), so a copy cut short still opens and declares its full length.
+   */
+  public static List<List<FaceBox>> write(Path video, List<Path> faces, int frames, int side, long seed,
+      boolean faststart) throws IOException {
     FaceNormalizer.loadNatives();
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     Random random = new Random(seed);
@@ -94,6 +103,9 @@ public final class SyntheticVideo {
       }
       Mat background = background(random);
       recorder.setFormat("mp4");
+      if (faststart) {
+        recorder.setOption("movflags", "faststart");
+      }
       recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
       recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
       recorder.setFrameRate(30);
