@@ -103,6 +103,8 @@ public final class AnalyzeVideosJob implements Callable<Integer> {
       summary.put("inputs", report.inputs());
       summary.put("videos", report.byStatus());
       summary.put("faces", report.faces());
+      summary.put("frames", report.frames());
+      summary.put("analysisSeconds", Math.round(report.analysisSeconds() * 100) / 100.0);
       summary.put("seconds", Math.round(report.seconds() * 100) / 100.0);
       summary.put("peakHeapMiB", JobRunner.peakHeapMiB());
       summary.put("manifest", report.manifest().toString());

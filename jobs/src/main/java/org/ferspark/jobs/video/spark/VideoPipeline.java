@@ -75,8 +75,12 @@ public final class VideoPipeline {
   }
 
   /** What a run wrote. */
-  public record Report(long inputs, Map<String, Long> byStatus, long faces, Path output, Path manifest,
-      double seconds) {
+  /**
+   * @param frames frames analysed (pre-roll not counted)
+   * @param analysisSeconds time the range tasks spent, summed (decode, detect, track, classify, smooth)
+   */
+  public record Report(long inputs, Map<String, Long> byStatus, long faces, long frames, double analysisSeconds,
+      Path output, Path manifest, double seconds) {
   }
 
   public static Report run(SparkSession spark, VideoSettings s) throws IOException {
@@ -165,7 +169,9 @@ public final class VideoPipeline {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Path manifest = writeManifest(out, hadoop, s, videos.size(), byStatus, faceRows, tasks.size(), annotated,
             sha, classes, seconds);
-        return new Report(videos.size(), byStatus, faceRows, out, manifest, seconds);
+        long frames = rangeStats.stream().mapToLong(r -> r.getLong(4)).sum();
+        double analysis = rangeStats.stream().mapToDouble(r -> r.getDouble(10)).sum();
+        return new Report(videos.size(), byStatus, faceRows, frames, analysis, out, manifest, seconds);
       } finally {
         ranges.unpersist();
         model.destroy();
