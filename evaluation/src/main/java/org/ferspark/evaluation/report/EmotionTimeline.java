@@ -32,7 +32,8 @@ public final class EmotionTimeline {
   public static BufferedImage render(String title, List<String> classes, double binSeconds, List<Panel> panels) {
     NumberAxis time = new NumberAxis("time (s)");
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
-    for (Panel p : panels) {
+    for (int k = 0; k < panels.size(); k++) {
+      Panel p = panels.get(k);
       DefaultTableXYDataset data = new DefaultTableXYDataset();
       for (int c = 0; c < classes.size(); c++) {
         XYSeries s = new XYSeries(classes.get(c), false, false);
@@ -46,6 +47,7 @@ public final class EmotionTimeline {
       StackedXYAreaRenderer2 r = new StackedXYAreaRenderer2();
       for (int c = 0; c < classes.size(); c++) {
         r.setSeriesPaint(c, COLOURS[c % COLOURS.length]);
+        r.setSeriesVisibleInLegend(c, k == 0);
       }
       XYPlot panel = Charts.style(new XYPlot(data, null, share, r));
       plot.add(panel, 1);

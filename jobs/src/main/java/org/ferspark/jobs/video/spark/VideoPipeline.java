@@ -385,8 +385,11 @@ public final class VideoPipeline {
     settings.put("smoothing", s.realtime().smoothing());
     settings.put("config", JSON.readTree(s.configJson()));
     m.put("settings", settings);
-    m.put("outputs", List.of(FACES + "/", VIDEOS + "/", TIMELINES + "/", s.annotate() ? ANNOTATED + "/" : null)
-        .stream().filter(java.util.Objects::nonNull).toList());
+    List<String> outputs = new ArrayList<>(List.of(FACES + "/", VIDEOS + "/", TIMELINES + "/"));
+    if (s.annotate()) {
+      outputs.add(ANNOTATED + "/");
+    }
+    m.put("outputs", outputs);
     m.put("seconds", Math.round(seconds * 1000) / 1000.0);
     Path target = new Path(out, MANIFEST);
     FileSystem fs = out.getFileSystem(hadoop);

@@ -48,13 +48,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The video job in local mode on a folder of small generated videos: one with two known faces (cut into four
+ * The video job in local mode on a folder of small generated videos: one with two known faces (cut into three
  * ranges), and bad inputs (truncated, empty, audio only, not a video, a frame-size change without faces). Its rows
  * are checked against the realtime loop's {@code frames.jsonl} on the same video, with the same settings.
  */
 class VideoPipelineTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final int FRAMES = 60;
+  static final int FRAMES = 45;
   static final List<String> SETS = List.of("fer.video.fps=0", "fer.video.range-seconds=0.5",
       "fer.video.detect-every=1", "fer.video.preroll-frames=10", "fer.realtime.detector.kind=blazeface",
       "fer.realtime.detector.min-face=120", "fer.realtime.warmup-passes=0");
@@ -78,7 +78,7 @@ class VideoPipelineTest {
     truth = SyntheticVideo.write(good, detectableFaces(settings.realtime()), FRAMES, 160, 4);
     Files.delete(Path.of(good + ".boxes.jsonl"));
     Path full = dir.resolve("full.mp4");
-    SyntheticVideo.write(full, List.of(sampleFaces().get(0)), FRAMES, 160, 5, true);
+    SyntheticVideo.write(full, List.of(sampleFaces().get(0)), 30, 160, 5, true);
     byte[] bytes = Files.readAllBytes(full);
     Files.write(videos.resolve("truncated.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
     Files.write(videos.resolve("empty.mp4"), new byte[0]);
@@ -117,9 +117,9 @@ class VideoPipelineTest {
     assertThat(byName.get("good.mp4").getAs("status").toString()).isEqualTo("ok");
     assertThat((long) byName.get("good.mp4").getAs("frames")).isEqualTo(FRAMES);
     assertThat((long) byName.get("good.mp4").getAs("tracks")).isEqualTo(2);
-    assertThat((int) byName.get("good.mp4").getAs("ranges")).isEqualTo(4);
+    assertThat((int) byName.get("good.mp4").getAs("ranges")).as("1.5 s in 0.5-s ranges").isEqualTo(3);
     assertThat(byName.get("truncated.mp4").getAs("status").toString()).isEqualTo("truncated");
-    assertThat(byName.get("truncated.mp4").getAs("detail").toString()).contains("frames end at").contains("of 2.000 s");
+    assertThat(byName.get("truncated.mp4").getAs("detail").toString()).contains("frames end at").contains("of 1.000 s");
     assertThat(byName.get("empty.mp4").getAs("detail").toString()).isEqualTo("empty file");
     assertThat(byName.get("audio.m4a").getAs("detail").toString()).contains("no video stream (audio only)");
     assertThat(byName.get("notes.txt").getAs("status").toString()).isEqualTo("unreadable");
