@@ -18,7 +18,6 @@ import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.realtime.app.FaceClassifier;
-import org.ferspark.realtime.app.RealtimeApp;
 import org.ferspark.realtime.app.RealtimeSettings;
 import org.ferspark.realtime.detect.FaceDetector;
 import picocli.CommandLine;
@@ -69,8 +68,12 @@ public final class PredictJob implements Callable<Integer> {
   @Option(names = "--min-face", paramLabel = "PX", description = "Smallest face side to detect, in pixels.")
   Integer minFace;
 
+  @Option(names = "--detector", paramLabel = "KIND",
+      description = "Face detector for --detect-faces: blazeface, haar or dnn (fer.realtime.detector.kind).")
+  String detector;
+
   @Option(names = "--detector-model", paramLabel = "FILE",
-      description = "Detect with the OpenCV DNN (SSD) face detector in FILE instead of the Haar cascade.")
+      description = "Detect with the OpenCV DNN (SSD) face detector in FILE.")
   File detectorModel;
 
   @Option(names = "--min-confidence", paramLabel = "P",
@@ -97,6 +100,9 @@ public final class PredictJob implements Callable<Integer> {
     if (minFace != null) {
       flags.put("fer.realtime.detector.min-face", minFace);
     }
+    if (detector != null) {
+      flags.put("fer.realtime.detector.kind", detector);
+    }
     if (detectorModel != null) {
       flags.put("fer.realtime.detector.kind", "dnn");
       flags.put("fer.realtime.detector.model", detectorModel.getAbsolutePath());
@@ -112,9 +118,9 @@ public final class PredictJob implements Callable<Integer> {
     if (top != null && top < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
     }
-    if (!detectFaces && (minFace != null || detectorModel != null)) {
+    if (!detectFaces && (minFace != null || detector != null || detectorModel != null)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--min-face and --detector-model apply to --detect-faces only");
+          "--min-face, --detector and --detector-model apply to --detect-faces only");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -141,7 +147,7 @@ public final class PredictJob implements Callable<Integer> {
     FaceClassifier classifier = new FaceClassifier(loaded, s.realtime().cropMargin(), s.maxPixels(), s.maxFileBytes());
     double minConfidence = s.realtime().minConfidence();
     MinConfidence.checkClassNames(classifier.classNames(), minConfidence, s.realtime().model().toString());
-    try (FaceDetector detector = detectFaces ? RealtimeApp.detector(s.realtime()) : null) {
+    try (FaceDetector detector = detectFaces ? s.realtime().detector().create() : null) {
       return new Predictor(classifier, detector, writer, s.maxFileBytes(), BATCH, minConfidence).run(inputs);
     }
   }

@@ -63,7 +63,7 @@ class FaceClassifierTest {
       for (int c = 0; c < 7; c++) {
         assertThat(folded[i][c]).as("%s class %s", faces.get(i).getFileName(), c).isCloseTo(saved[i][c], within(1e-5f));
       }
-      assertThat(RealtimeLoop.argmax(folded[i])).isEqualTo(RealtimeLoop.argmax(saved[i]));
+      assertThat(FrameAnalyzer.argmax(folded[i])).isEqualTo(FrameAnalyzer.argmax(saved[i]));
     }
   }
 }
