@@ -88,9 +88,11 @@ class ModelFileTest {
     assertThat(entryText(saved, ModelFile.METADATA_ENTRY)).doesNotContain("calibration");
     assertThat(ModelFile.readMetadata(saved).temperature()).isEqualTo(1);
     Path shipped = Path.of(System.getProperty("fer.repo.root", "..")).resolve("models/fer2013-default.zip");
-    ModelMetadata old = ModelFile.readMetadata(shipped);
-    assertThat(old.calibration()).as("written before calibration existed").isNull();
-    assertThat(old.temperature()).isEqualTo(1);
+    ModelMetadata calibrated = ModelFile.readMetadata(shipped);
+    assertThat(calibrated.calibration()).as("the shipped model is calibrated (calibrate.sh, validation split)")
+        .isNotNull();
+    assertThat(calibrated.calibration().split()).isEqualTo("validation");
+    assertThat(calibrated.temperature()).isBetween(0.5, 1.5);
   }
 
   @Test
