@@ -97,6 +97,7 @@ public final class AnalyzeVideosJob implements Callable<Integer> {
     VideoSettings settings = settings();
     JobRunner.startHeapSampler();
     SparkSession spark = SparkSession.builder().appName("fer-analyze-videos").getOrCreate();
+    StageProgress.follow(spark.sparkContext(), "fer-analyze-videos");
     try {
       VideoPipeline.Report report = VideoPipeline.run(spark, settings);
       Map<String, Object> summary = new LinkedHashMap<>();

@@ -144,6 +144,7 @@ public final class EvaluateJob implements Callable<Integer> {
     }
     Report r;
     SparkSession spark = SparkSession.builder().appName("fer-evaluate").getOrCreate();
+    StageProgress.follow(spark.sparkContext(), "fer-evaluate");
     try {
       r = run(spark, inputs, settings, dir, overwrite);
       if (remote) {

@@ -75,6 +75,7 @@ public final class PreprocessJob implements Callable<Integer> {
     PreprocessSettings settings = settings();
     JobRunner.startHeapSampler();
     SparkSession spark = SparkSession.builder().appName("fer-preprocess").getOrCreate();
+    StageProgress.follow(spark.sparkContext(), "fer-preprocess");
     try {
       PreprocessReport report = PreprocessPipeline.run(spark, settings);
       Map<String, Object> summary = new LinkedHashMap<>();
