@@ -52,7 +52,7 @@ public record TrainSettings(
 
   /** The {@code fer.train.spark.*} settings. */
   public record Spark(String trainingMaster, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
-      double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads)
+      double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads, int workers)
       implements Serializable {}
 
   /** Binds and validates; {@code config} is the fully merged configuration (see {@link FerConfig}). */
@@ -130,10 +130,12 @@ public record TrainSettings(
     check(prefetch >= 0, "fer.train.spark.prefetch-batches", "must be >= 0, got " + prefetch);
     double threshold = s.getDouble("shared.threshold");
     check(threshold > 0, "fer.train.spark.shared.threshold", "must be > 0, got " + threshold);
+    int workers = s.getInt("workers");
+    check(workers >= 0, "fer.train.spark.workers", "must be >= 0 (0 = Spark's default parallelism), got " + workers);
     int port = s.getInt("shared.port");
     check(port > 0 && port < 65_536, "fer.train.spark.shared.port", "must be a port number, got " + port);
     return new Spark(master, perWorker == 0 ? batch : perWorker, frequency, prefetch, threshold, port,
-        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"));
+        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"), workers);
   }
 
   /** The settings as a flat map for model metadata and history ({@code trainingConfig}). */
