@@ -14,12 +14,20 @@ import org.ferspark.model.train.HistoryRow;
  * @param tta scores with test-time augmentation, or null when not requested
  * @param samples a few correct and misclassified faces per true class, from the plain predictions
  * @param history training history (empty for peer models or files without one)
+ * @param failures the most confident misclassified faces per true class (the failure gallery)
  */
 public record ModelEvaluation(String name, String source, Map<String, Object> metadata, Metrics plain, Metrics tta,
-    List<Sample> samples, List<HistoryRow> history) {
+    List<Sample> samples, List<HistoryRow> history, List<Failure> failures) {
 
   public ModelEvaluation {
     samples = List.copyOf(samples);
     history = List.copyOf(history);
+    failures = List.copyOf(failures);
+  }
+
+  /** An evaluation without a failure gallery. */
+  public ModelEvaluation(String name, String source, Map<String, Object> metadata, Metrics plain, Metrics tta,
+      List<Sample> samples, List<HistoryRow> history) {
+    this(name, source, metadata, plain, tta, samples, history, List.of());
   }
 }

@@ -3,12 +3,24 @@ package org.ferspark.evaluation.predict;
 import java.util.List;
 import org.ferspark.evaluation.metrics.EvaluationAccumulator;
 import org.ferspark.preprocessing.dataset.InputError;
+import org.ferspark.preprocessing.image.FaceBox;
 
 /**
  * Scores faces in batches with several models (and test-time augmentation if asked) and feeds every prediction
- * into one {@link EvaluationAccumulator}. Spark-free: a Spark partition and a single-JVM loop use it alike.
+ * into one {@link EvaluationAccumulator}, and, when given a {@link Sink}, hands each face's probabilities on (the
+ * per-face predictions file). Spark-free: a Spark partition and a single-JVM loop use it alike.
  */
 public final class BatchScorer {
+  /** Receives every scored face, in the order added. */
+  @FunctionalInterface
+  public interface Sink {
+    /**
+     * @param box the face box in its photo, or null
+     * @param probabilities per model, the plain probabilities in label order (arrays reused: copy to keep)
+     */
+    void scored(String id, String source, FaceBox box, int trueLabel, float[][] probabilities);
+  }
+
   private final List<Predictor> predictors;
   private final boolean tta;
   private final FaceViews.Tta ttaMode;
@@ -16,8 +28,11 @@ public final class BatchScorer {
   private final int classes;
   private final EvaluationAccumulator accumulator;
   private final String[] ids;
+  private final String[] sources;
+  private final FaceBox[] boxes;
   private final byte[][] faces;
   private final int[] labels;
+  private Sink sink;
   private int n;
 
   /**
@@ -34,6 +49,12 @@ public final class BatchScorer {
   /** @param ttaMode the test-time-augmentation views, or null for none */
   public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
       int samplesPerCell) {
+    this(predictors, ttaMode, batch, side, classes, samplesPerCell, 0);
+  }
+
+  /** @param failuresPerClass most confident misclassified faces kept per model and true class */
+  public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
+      int samplesPerCell, int failuresPerClass) {
     boolean tta = ttaMode != null;
     this.ttaMode = ttaMode;
     if (batch < 1) {
@@ -43,14 +64,31 @@ public final class BatchScorer {
     this.tta = tta;
     this.side = side;
     this.classes = classes;
-    this.accumulator = new EvaluationAccumulator(predictors.size(), classes, tta, samplesPerCell, side);
+    this.accumulator = new EvaluationAccumulator(predictors.size(), classes, tta, samplesPerCell, failuresPerClass,
+        side);
     this.ids = new String[batch];
+    this.sources = new String[batch];
+    this.boxes = new FaceBox[batch];
     this.faces = new byte[batch][];
     this.labels = new int[batch];
   }
 
+  /** Hands every scored face to {@code sink} from now on; returns this. */
+  public BatchScorer withSink(Sink sink) {
+    this.sink = sink;
+    return this;
+  }
+
   /** Adds one face; a full batch is scored at once. */
   public void add(String id, int label, byte[] pixels) {
+    add(id, null, null, label, pixels);
+  }
+
+  /**
+   * Adds one face with where it came from ({@code source}: a file or tensor source; {@code box}: the face's box in
+   * its photo, or null); a full batch is scored at once.
+   */
+  public void add(String id, String source, FaceBox box, int label, byte[] pixels) {
     if (pixels == null || pixels.length != side * side) {
       throw new InputError("tensor '" + id + "' has " + (pixels == null ? "no" : pixels.length) + " pixel bytes, "
           + "expected " + side + "x" + side);
@@ -60,6 +98,8 @@ public final class BatchScorer {
           + " classes");
     }
     ids[n] = id;
+    sources[n] = source;
+    boxes[n] = box;
     faces[n] = pixels;
     labels[n] = label;
     if (++n == faces.length) {
@@ -95,8 +135,13 @@ public final class BatchScorer {
           a[m] = augmented[m][i];
         }
       }
-      accumulator.add(ids[i], faces[i], labels[i], p, a);
+      accumulator.add(ids[i], sources[i], boxes[i], faces[i], labels[i], p, a);
+      if (sink != null) {
+        sink.scored(ids[i], sources[i], boxes[i], labels[i], p);
+      }
       ids[i] = null;
+      sources[i] = null;
+      boxes[i] = null;
       faces[i] = null;
     }
     n = 0;

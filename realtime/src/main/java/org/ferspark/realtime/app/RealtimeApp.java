@@ -19,10 +19,8 @@ import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.preprocessing.io.OneLine;
-import org.ferspark.realtime.detect.DnnFaceDetector;
 import org.ferspark.realtime.detect.FaceDetector;
 import org.ferspark.realtime.detect.FaceFinder;
-import org.ferspark.realtime.detect.HaarFaceDetector;
 import org.ferspark.realtime.overlay.CanvasSink;
 import org.ferspark.realtime.overlay.FrameSink;
 import org.ferspark.realtime.overlay.ImageFileSink;
@@ -243,10 +241,7 @@ public final class RealtimeApp implements Callable<Integer> {
 
   /** The face detector {@code fer.realtime.detector.*} configures (Haar cascade, or OpenCV DNN). */
   public static FaceDetector detector(RealtimeSettings s) {
-    if (s.detectorKind().equals("dnn")) {
-      return new DnnFaceDetector(s.dnnModel(), s.dnnConfig(), s.dnnInputSize(), s.dnnConfidence(), s.minFace());
-    }
-    return new HaarFaceDetector(s.cascade(), s.scaleFactor(), s.minNeighbours(), s.minFace());
+    return s.detector().openLocal();
   }
 
   /** The project's exit codes for a picocli command, without depending on the jobs module. */

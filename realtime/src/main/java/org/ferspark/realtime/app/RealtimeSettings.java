@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import java.io.File;
 import java.nio.file.Path;
 import org.ferspark.preprocessing.config.FerConfig.ConfigError;
+import org.ferspark.realtime.detect.DetectorSpec;
 
 /**
  * The realtime app's settings, bound once from {@code fer.realtime.*} (reference.conf → --config → --set → flags)
@@ -83,6 +84,13 @@ public record RealtimeSettings(
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
     }
+  }
+
+  /** The detector of {@code fer.realtime.detector.*}, as a spec another JVM can rebuild it from. */
+  public DetectorSpec detector() {
+    return new DetectorSpec(detectorKind, detectorKind.equals("dnn") ? dnnModel.toString()
+        : cascade == null ? "" : cascade.toString(), dnnConfig == null ? "" : dnnConfig.toString(), scaleFactor,
+        minNeighbours, dnnInputSize, dnnConfidence, minFace);
   }
 
   private static Path optionalPath(Config c, String key, Path root) {
