@@ -279,6 +279,9 @@ class EvaluateImagesTest {
     try {
       assertThat(exec("--images", flat.toString(), "--report", report, "--model", seven.toString())).isEqualTo(1);
       assertThat(lastErr).contains("fer-evaluate: error: " + flat + " has no class folders").doesNotContain("\tat ");
+      assertThat(exec("--images", flat.resolve("a.jpg").toString(), "--report", report, "--model", seven.toString()))
+          .isEqualTo(1);
+      assertThat(lastErr).contains("a.jpg is a file");
       assertThat(exec("--images", flat.toString(), "--data", flat.toString(), "--report", report)).isEqualTo(2);
       assertThat(lastErr).contains("not both");
       assertThat(exec("--report", report)).isEqualTo(2);

@@ -69,6 +69,11 @@ public final class ImageEvaluationPipeline {
     }
     InputPlan.Folder plan;
     try {
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
+      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(hadoop);
+      if (fs.exists(root) && fs.getFileStatus(root).isFile()) {
+        throw new InputError("--images needs a folder of class folders, but " + dir + " is a file");
+      }
       plan = InputPlanner.labelFolders(hadoop, dir, 8);
     } catch (IOException e) {
       throw new InputError("cannot list " + dir + ": " + e.getMessage());

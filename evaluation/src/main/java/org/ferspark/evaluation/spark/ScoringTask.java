@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -101,8 +102,7 @@ abstract class ScoringTask implements FlatMapFunction<Iterator<Row>, ScoringTask
     static Models broadcast(SparkSession spark, List<PreparedModel> prepared) {
       Models m = new Models();
       for (PreparedModel p : prepared) {
-        m.bytes.add(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .broadcast(p.bytes()));
+        m.bytes.add(JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(p.bytes()));
         m.specs.add(p.spec());
         m.keys.add(p.key());
         m.names.add(p.spec().name());
