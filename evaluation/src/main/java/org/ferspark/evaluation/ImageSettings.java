@@ -9,12 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.realtime.app.RealtimeSettings;
-import org.ferspark.realtime.detect.DetectorSpec;
+import org.ferspark.realtime.detect.DetectorSettings;
 
 /**
  * How the evaluation of a photo folder finds and normalises faces ({@code fer.evaluate.images.*} in
  * {@code evaluation/src/main/resources/reference.conf}), with what it takes from the shared keys: the detector of
- * {@code fer.realtime.detector.*} searching from {@code detect-min-side}, the crop margin
+ * {@code fer.realtime.detector.*} ({@link DetectorSettings}, the one realtime, predict and the video job use; BlazeFace
+ * by default) searching from {@code detect-min-side}, the crop margin
  * {@code fer.realtime.crop-margin}, the face side and file bounds of {@code fer.image.*}. Bound once; a bad value is
  * a {@link FerConfig.ConfigError} naming the key. Travels inside Spark task closures (Java serialisation).
  *
@@ -33,7 +34,7 @@ import org.ferspark.realtime.detect.DetectorSpec;
  */
 public record ImageSettings(boolean detect, int cropMaxSide, int detectMinSide, int minFace, SeveralFaces severalFaces,
     int perPartition, int examplesPerStatus, double cropMargin, int faceSide, long maxPixels, long maxFileBytes,
-    DetectorSpec detector) implements Serializable {
+    DetectorSettings detector) implements Serializable {
 
   /** What a photo with several faces of at least {@code min-face} gets. */
   public enum SeveralFaces {
@@ -61,7 +62,7 @@ public record ImageSettings(boolean detect, int cropMaxSide, int detectMinSide, 
           c.getInt("min-face"), SeveralFaces.valueOf(policy.toUpperCase(Locale.ROOT)), c.getInt("per-partition"),
           c.getInt("examples-per-status"), realtime.cropMargin(), config.getInt("fer.image.size"),
           config.getLong("fer.image.max-pixels"), config.getBytes("fer.image.max-file-bytes"),
-          realtime.detector().withMinSize(Math.max(1, detectMinSide)));
+          realtime.detector().withMinFace(Math.max(1, detectMinSide)));
       check(s.cropMaxSide >= 0, p + "crop-max-side must be >= 0, got " + s.cropMaxSide);
       check(s.detectMinSide >= 8, p + "detect-min-side must be at least 8, got " + s.detectMinSide);
       check(s.minFace >= 1, p + "min-face must be at least 1, got " + s.minFace);
@@ -80,8 +81,7 @@ public record ImageSettings(boolean detect, int cropMaxSide, int detectMinSide, 
   public Map<String, Object> describe() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("detect", detect);
-    d.put("detector", detect ? detector.kind() + (detector.file().isEmpty() ? " (default frontal-face cascade)"
-        : " " + detector.file()) : "off (every photo taken whole)");
+    d.put("detector", detect ? detector.describe() : "off (every photo taken whole)");
     d.put("crop_max_side", cropMaxSide);
     d.put("detect_min_side", detectMinSide);
     d.put("min_face", minFace);

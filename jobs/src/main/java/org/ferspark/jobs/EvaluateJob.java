@@ -19,15 +19,19 @@ import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.MetricsJson;
 import org.ferspark.evaluation.report.HtmlReport;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
+import org.ferspark.evaluation.metrics.RiskCoverage;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.PeerSpec;
+import org.ferspark.evaluation.predict.PreparedModel;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
 import org.ferspark.evaluation.spark.ImageEvaluationPipeline;
 import org.ferspark.evaluation.spark.Predictions;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.io.OutputClaim;
 import org.ferspark.realtime.app.RealtimeSettings;
+import org.ferspark.realtime.detect.DetectorSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,12 +39,15 @@ import picocli.CommandLine.Option;
 
 /**
  * Evaluation job: scores one split of a preprocessed dataset ({@code --data}), or a folder of labelled photos
- * ({@code --images DIR/<label>/*}: faces found with the realtime detector, {@link ImageEvaluationPipeline}), with one
- * or more models (fer-spark model files and Keras peers) in one Spark pass and writes the report:
- * {@code metrics.json}, {@code confusion_matrix.csv} and {@code confusion_matrix_normalized.csv} in {@code --report}
- * for one model; for several, those files in {@code --report/<name>/} and {@code comparison.json} (side-by-side
- * scores, McNemar tests) in {@code --report}; with {@code --predictions} also {@code predictions.parquet} (one row
- * per face and model) in {@code --report}.
+ * ({@code --images DIR/<label>/*}: faces found with the detector of {@code fer.realtime.detector.*}, BlazeFace by
+ * default, {@link ImageEvaluationPipeline}), with one or more models (fer-spark model files and Keras peers) in one
+ * Spark pass and writes the report: {@code metrics.json}, {@code confusion_matrix.csv} and
+ * {@code confusion_matrix_normalized.csv} in {@code --report} for one model; for several, those files in
+ * {@code --report/<name>/} and {@code comparison.json} (side-by-side scores, McNemar tests) in {@code --report}; with
+ * {@code --predictions} also {@code predictions.parquet} (one row per face and model) in {@code --report}. A model
+ * file's temperature is applied to its probabilities (those of {@code predictions.parquet} too); the report shows ECE
+ * and the reliability diagram before (T = 1) and after, and accuracy against coverage ({@code --min-confidence P}: at
+ * P exactly, and the predictions' {@code label} is {@code uncertain} below P).
  *
  * <p>Needs a finished preprocessing output ({@code manifest.json} written) or a photo folder, and model files of
  * its classes. Run: {@code submit-scripts/evaluate.sh --data out/sample --model out/model/model.zip --report
@@ -71,11 +78,16 @@ public final class EvaluateJob implements Callable<Integer> {
 
   @Option(names = "--images", paramLabel = "DIR",
       description = "Folder of labelled photos, one folder per class (DIR/<label>/*; any size, colour or gray; any "
-          + "Hadoop path): each face is found with the realtime detector, normalised and scored. Or --data.")
+          + "Hadoop path): each face is found with the detector of realtime and predict (--detector), normalised "
+          + "and scored. Or --data.")
   String images;
 
   @Option(names = "--no-detect", description = "With --images: take every photo whole as the face.")
   boolean noDetect;
+
+  @Option(names = "--detector", paramLabel = "KIND", description = "With --images: the face detector, blazeface "
+      + "(default), haar or dnn (fer.realtime.detector.kind, the detector of realtime and predict).")
+  String detector;
 
   @Option(names = "--several-faces", paramLabel = "POLICY",
       description = "With --images, a photo with several faces: largest (score the largest; default) | reject.")
@@ -83,7 +95,8 @@ public final class EvaluateJob implements Callable<Integer> {
 
   @Option(names = "--predictions",
       description = "Also write predictions.parquet into --report: one row per face and model (id, source, box, "
-          + "true and predicted label, one probability column per class, model).")
+          + "true and predicted label, the label after --min-confidence, one calibrated probability column per "
+          + "class, model).")
   boolean predictions;
 
   @Option(names = "--split", paramLabel = "NAME", description = "train | validation | test (default: test).")
@@ -97,6 +110,11 @@ public final class EvaluateJob implements Callable<Integer> {
       description = "Also score with test-time augmentation: six (default: the face, its mirror, 4 corner crops)"
           + " or ten-crop (4 corners + centre, and their mirrors).")
   String tta;
+
+  @Option(names = "--min-confidence", paramLabel = "P",
+      description = "Also report the coverage and the accuracy of the faces whose top (calibrated) probability is "
+          + "at least P; the others count as 'uncertain' (fer.min-confidence, default 0).")
+  Double minConfidence;
 
   @Option(names = "--overwrite", description = "Replace the report files of an earlier run in --report.")
   boolean overwrite;
@@ -128,6 +146,12 @@ public final class EvaluateJob implements Callable<Integer> {
       flags.put("fer.evaluate.tta", true);
       flags.put("fer.evaluate.tta-views", tta);
     }
+    if (minConfidence != null) {
+      flags.put(MinConfidence.KEY, MinConfidence.check(minConfidence, "--min-confidence"));
+    }
+    if (detector != null) {
+      flags.put("fer.realtime.detector.kind", detector);
+    }
     if (noDetect) {
       flags.put("fer.evaluate.images.detect", false);
     }
@@ -148,9 +172,13 @@ public final class EvaluateJob implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--split applies to --data; --images scores every photo of its folder");
     }
-    if (images == null && (noDetect || severalFaces != null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--no-detect and --several-faces apply to "
-          + "--images only");
+    if (images == null && (noDetect || severalFaces != null || detector != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--no-detect, --several-faces and --detector "
+          + "apply to --images only");
+    }
+    if (detector != null && !DetectorSettings.KINDS.contains(detector)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--detector must be one of "
+          + String.join(", ", DetectorSettings.KINDS) + ", got '" + detector + "'");
     }
   }
 
@@ -190,15 +218,22 @@ public final class EvaluateJob implements Callable<Integer> {
       checkReportDir(dir, overwrite);
     }
     Scoring scoring;
+    List<PreparedModel> prepared;
     if (images != null) {
       ImageEvaluationPipeline.Inputs in = ImageEvaluationPipeline.prepare(images, specs, imageSettings,
           new Configuration());
+      prepared = in.models();
       scoring = (spark, target, replace) -> ImageEvaluationPipeline.run(spark, in, settings, imageSettings,
           settings.tta(), target, replace);
     } else {
       EvaluationPipeline.Inputs in = EvaluationPipeline.prepare(data, settings.split(), specs, new Configuration());
+      prepared = in.models();
       scoring = (spark, target, replace) -> EvaluationPipeline.run(spark, in, settings, settings.tta(), target,
           replace);
+    }
+    for (PreparedModel m : prepared) {
+      MinConfidence.checkClassNames(m.spec().convention().outputLabels(), settings.minConfidence(),
+          m.spec().location());
     }
     String predictionsTarget = !predictions ? null
         : remote ? new org.apache.hadoop.fs.Path(report, Predictions.FILE).toString()
@@ -237,6 +272,17 @@ public final class EvaluateJob implements Callable<Integer> {
       row.put("macroF1", round(m.plain().macroF1()));
       if (m.tta() != null) {
         row.put("ttaAccuracy", round(m.tta().accuracy()));
+      }
+      row.put("ece", round(m.plain().ece()));
+      if (m.uncalibrated() != null) {
+        row.put("temperature", round(m.temperature()));
+        row.put("uncalibratedEce", round(m.uncalibrated().ece()));
+      }
+      RiskCoverage.Point kept = m.plain().riskCoverage() == null ? null : m.plain().riskCoverage().atMinConfidence();
+      if (kept != null) {
+        row.put("minConfidence", kept.threshold());
+        row.put("coverage", round(kept.coverage()));
+        row.put("coveredAccuracy", round(kept.accuracy()));
       }
       rows.add(row);
     }

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM, so broadcasts, closures, shuffles and task results are serialised (Kryo as {@code conf/spark-defaults.conf})
  * as on any cluster. data/sample is preprocessed, a tiny-cnn trained for 2 epochs with parameter averaging over both
  * executors, and the model evaluated, on the tensors and on a folder of colour photos with detection (the detector
- * built on each executor from its broadcast spec); then preprocessing and both evaluations are repeated in
+ * built on each executor from its DetectorSettings); then preprocessing and both evaluations are repeated in
  * {@code local[2]}, whose outputs must be identical.
  */
 class ClusterIntegrationTest {
@@ -170,7 +170,7 @@ class ClusterIntegrationTest {
     var inputs = clusterPhotos.result().inputs();
     assertThat(inputs.total()).isEqualTo(14);
     assertThat(inputs.detector().searched()).as("every photo searched by an executor's detector").isEqualTo(14);
-    assertThat(inputs.scored()).as("faces the cascade found").isPositive();
+    assertThat(inputs.scored()).as("faces the detector found").isPositive();
     assertThat(inputs).isEqualTo(localPhotos.result().inputs());
     List<String> differences = new ArrayList<>();
     compare("", withoutKeys(tmp.resolve("cluster-photos/metrics.json"), "seconds"),

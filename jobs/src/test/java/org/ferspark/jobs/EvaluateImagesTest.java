@@ -32,6 +32,8 @@ import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
 import org.ferspark.evaluation.spark.ImageEvaluationPipeline;
 import org.ferspark.evaluation.spark.Predictions;
+import org.ferspark.model.calibrate.TemperatureScaling;
+import org.ferspark.model.io.Calibration;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelMetadata;
 import org.ferspark.model.net.ArchitectureOptions;
@@ -97,16 +99,29 @@ class EvaluateImagesTest {
     return ImageSettings.from(FerConfig.load(null, List.of(sets), Map.of()), RealtimeSettings.root());
   }
 
-  static EvaluateSettings settings() {
-    return EvaluateSettings.from(FerConfig.load(null, List.of(), Map.of()));
+  static EvaluateSettings settings(String... sets) {
+    return EvaluateSettings.from(FerConfig.load(null, List.of(sets), Map.of()));
   }
 
   static EvaluateJob.Report evaluateImages(String dir, ImageSettings images, Path report, boolean predictions,
       Path... models) throws IOException {
+    return evaluateImages(dir, images, settings(), report, predictions, models);
+  }
+
+  static EvaluateJob.Report evaluateImages(String dir, ImageSettings images, EvaluateSettings settings, Path report,
+      boolean predictions, Path... models) throws IOException {
     List<ModelSpec> specs = java.util.Arrays.stream(models).map(m -> ModelSpec.fer(m.toString())).toList();
     ImageEvaluationPipeline.Inputs in = ImageEvaluationPipeline.prepare(dir, specs, images, new Configuration());
-    return EvaluateJob.run(spark, (s, target, replace) -> ImageEvaluationPipeline.run(s, in, settings(), images,
+    return EvaluateJob.run(spark, (s, target, replace) -> ImageEvaluationPipeline.run(s, in, settings, images,
         false, target, replace), report, false, predictions ? predictionsUri(report) : null);
+  }
+
+  /** {@code seven} with a temperature in its metadata, as calibrate.sh writes it. */
+  static Path calibrated(Path file, double temperature) throws IOException {
+    ModelFile.replaceMetadata(seven, ModelFile.readMetadata(seven).withCalibration(new Calibration(
+        Calibration.TEMPERATURE_SCALING, temperature, "validation", 70, 1.9, 1.8, 0.2, 0.05, "test",
+        "2026-12-01T00:00:00Z")), file);
+    return file;
   }
 
   static String predictionsUri(Path report) {
@@ -208,7 +223,8 @@ class EvaluateImagesTest {
 
   @Test
   @Order(2)
-  void photosThatAreFaceCropsScoreExactlyAsTheirPreprocessedTensors() throws Exception {
+  void photosThatAreFaceCropsScoreExactlyAsTheirPreprocessedTensorsCalibratedAndLabelledUncertain()
+      throws Exception {
     // data/sample/test as a dataset with only a test split: the preprocessing job's tensors of the same files
     Path in = Files.createDirectories(tmp.resolve("in"));
     Path test = PredictFixtures.repoRoot().resolve("data/sample/test");
@@ -221,17 +237,68 @@ class EvaluateImagesTest {
     String data = tmp.resolve("tensors").toString();
     PreprocessPipeline.run(spark, PreprocessSettings.from(FerConfig.load(null, List.of(), Map.of()), in.toString(),
         data, true));
+    // a calibrated model: both paths score its calibrated probabilities and count the T = 1 ones beside
+    double temperature = 0.5;
+    Path model = calibrated(tmp.resolve("seven-calibrated.zip"), temperature);
     Path tensorsReport = tmp.resolve("from-tensors");
     EvaluateJob.Report fromTensors = EvaluateJob.run(spark, (s, target, replace) -> EvaluationPipeline.run(s,
-        EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(seven.toString())), new Configuration()),
+        EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(model.toString())), new Configuration()),
         settings(), false, target, replace), tensorsReport, false, predictionsUri(tensorsReport));
+    double median;
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+      median = doubleOf(st, "SELECT quantile_disc(confidence, 0.5) FROM read_parquet('"
+          + tensorsReport.resolve(Predictions.FILE) + "/*.parquet')");
+      assertThat(longOf(st, "SELECT count(*) FROM read_parquet('" + tensorsReport.resolve(Predictions.FILE)
+          + "/*.parquet') WHERE label <> predicted_label")).as("min-confidence 0: no face uncertain").isZero();
+    }
 
     // detection on, the default: 48x48 photos are face crops (crop-max-side), taken whole as with --no-detect
-    // (FaceLocatorTest: the same bytes either way)
+    // (FaceLocatorTest: the same bytes either way); half the faces below --min-confidence
     Path report = tmp.resolve("from-photos");
-    EvaluateJob.Report fromPhotos = evaluateImages(test.toString(), imageSettings(), report, true, seven);
+    EvaluateJob.Report fromPhotos = evaluateImages(test.toString(), imageSettings(),
+        settings("fer.min-confidence=" + median), report, true, model);
     var a = fromTensors.result().models().get(0).plain();
     var b = fromPhotos.result().models().get(0).plain();
+    for (EvaluateJob.Report r : List.of(fromTensors, fromPhotos)) {
+      var m = r.result().models().get(0);
+      assertThat(m.temperature()).isEqualTo(temperature);
+      assertThat(m.uncalibrated()).as("the T = 1 scores, counted beside").isNotNull();
+      assertThat(m.uncalibrated().examples()).isEqualTo(70);
+      assertThat(m.uncalibrated().confusion()).as("the arg-max does not change").isEqualTo(m.plain().confusion());
+      assertThat(m.uncalibrated().meanLoss()).isNotCloseTo(m.plain().meanLoss(), within(1e-6));
+      assertThat(m.failures()).as("the failure gallery").isNotEmpty();
+    }
+    JsonNode metrics = JSON.readTree(report.resolve(MetricsJson.METRICS).toFile());
+    assertThat(metrics.path("temperature").asDouble()).isEqualTo(temperature);
+    assertThat(metrics.at("/uncalibrated/ece").isNumber()).isTrue();
+    assertThat(metrics.at("/risk_coverage/min_confidence/threshold").asDouble()).isEqualTo(median);
+    assertThat(metrics.path("inputs").path("total").asLong()).isEqualTo(70);
+    assertThat(metrics.path("failures").size()).isPositive();
+    assertThat(Files.readString(report.resolve("index.html"))).contains("before (T = 1)", "Accuracy vs coverage",
+        "<h2>Inputs</h2>", "<h2>Most confident mistakes</h2>");
+    assertThat(report.resolve("reliability_uncalibrated.png")).isNotEmptyFile();
+    ComputationGraph graph = ModelFile.load(seven, false).graph();
+    FaceNormalizer normalizer = new FaceNormalizer(48, Long.MAX_VALUE, Long.MAX_VALUE);
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+      String from = " FROM read_parquet('" + report.resolve(Predictions.FILE) + "/*.parquet')";
+      long certain = longOf(st, "SELECT count(*)" + from + " WHERE label = predicted_label");
+      assertThat(certain).as("faces at or above --min-confidence")
+          .isEqualTo(metrics.at("/risk_coverage/min_confidence/covered").asLong()).isBetween(35L, 69L);
+      assertThat(longOf(st, "SELECT count(*)" + from + " WHERE label = 'uncertain'")).isEqualTo(70 - certain);
+      assertThat(longOf(st, "SELECT count(*)" + from + " WHERE (label = 'uncertain') <> (confidence < "
+          + (float) median + "::FLOAT)")).as("uncertain exactly below the threshold").isZero();
+      try (ResultSet rs = st.executeQuery("SELECT source, " + String.join(", ", SEVEN.stream().map(l -> "p_" + l)
+          .toList()) + from + " ORDER BY id LIMIT 5")) {
+        while (rs.next()) {
+          byte[] face = normalizer.normalize(Files.readAllBytes(Path.of(java.net.URI.create(rs.getString(1)))),
+              null);
+          float[] expected = TemperatureScaling.apply(PredictFixtures.graphOutput(graph, face), temperature);
+          for (int c = 0; c < SEVEN.size(); c++) {
+            assertThat(rs.getFloat(2 + c)).as("calibrated p_%s", SEVEN.get(c)).isCloseTo(expected[c], within(1e-5f));
+          }
+        }
+      }
+    }
     assertThat(b.examples()).isEqualTo(70);
     assertThat(b.confusion()).isEqualTo(a.confusion());
     assertThat(b.accuracy()).isEqualTo(a.accuracy());
@@ -288,6 +355,10 @@ class EvaluateImagesTest {
       assertThat(lastErr).contains("--images DIR");
       assertThat(exec("--images", flat.toString(), "--split", "test", "--report", report)).isEqualTo(2);
       assertThat(exec("--data", flat.toString(), "--no-detect", "--report", report)).isEqualTo(2);
+      assertThat(exec("--data", flat.toString(), "--detector", "haar", "--report", report)).isEqualTo(2);
+      assertThat(lastErr).contains("apply to --images only");
+      assertThat(exec("--images", flat.toString(), "--detector", "yolo", "--report", report)).isEqualTo(2);
+      assertThat(lastErr).contains("--detector must be one of blazeface, haar, dnn, got 'yolo'");
       assertThat(exec("--images", flat.toString(), "--several-faces", "all", "--report", report, "--model",
           seven.toString())).isEqualTo(2);
       assertThat(lastErr).contains("fer.evaluate.images.several-faces");

@@ -46,10 +46,10 @@ import org.ferspark.realtime.detect.FaceDetector;
  * (animated GIF, a PNG header declaring 50,000×50,000, a truncated JPEG, an empty file, random bytes, a 1×1 image),
  * files outside label folders, label folders spelt as other datasets spell them, and an empty class folder.
  *
- * <p>The Haar cascade does not find every composited FER face, so each photo meant to have a face is checked with
- * the very detector the evaluation builds (same settings, same decoding) and the next sample face is tried until it
- * gives the intended outcome; the expected counts are then exact by construction of the folder, and the evaluation
- * must reproduce them through its listing, reading, executor-side detection and status policy.
+ * <p>The detector (BlazeFace by default) does not find every composited FER face, so each photo meant to have a face
+ * is checked with the very detector the evaluation builds (same settings, same decoding) and the next sample face is
+ * tried until it gives the intended outcome; the expected counts are then exact by construction of the folder, and
+ * the evaluation must reproduce them through its listing, reading, executor-side detection and status policy.
  */
 final class PhotoFixtures {
   static final int W = 256;
@@ -90,7 +90,7 @@ final class PhotoFixtures {
     for (String label : List.of("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")) {
       faces.addAll(PredictFixtures.sample("train", label));
     }
-    try (FaceDetector detector = settings.detector().openLocal()) {
+    try (FaceDetector detector = settings.detector().create()) {
       PhotoFixtures f = new PhotoFixtures(root, settings, detector, faces);
       f.build();
       return new Folder(root, f.statuses, f.reasons, f.pasted, f.crops);
@@ -128,7 +128,7 @@ final class PhotoFixtures {
     for (int i = 0; i < 2; i++) {
       byte[] empty = FacePhotos.scene(W, H, List.of(), List.of(), 900 + i);
       if (!detect(empty).isEmpty()) {
-        throw new AssertionError("the cascade finds a face in an empty scene");
+        throw new AssertionError("the detector finds a face in an empty scene");
       }
       write("happiness/no-face-" + i + ".jpg", empty);
       expect("no-face");
@@ -171,7 +171,7 @@ final class PhotoFixtures {
         return;
       }
     }
-    throw new AssertionError("no sample " + label + " face is found alone in " + box + " by the cascade");
+    throw new AssertionError("no sample " + label + " face is found alone in " + box + " by the detector");
   }
 
   private void twoFaces() throws IOException {
@@ -187,7 +187,7 @@ final class PhotoFixtures {
         return;
       }
     }
-    throw new AssertionError("no two sample faces are both found by the cascade");
+    throw new AssertionError("no two sample faces are both found by the detector");
   }
 
   private void tinyFace() throws IOException {
@@ -200,7 +200,7 @@ final class PhotoFixtures {
         return;
       }
     }
-    throw new AssertionError("the cascade finds none of the sample faces at 28 px");
+    throw new AssertionError("the detector finds none of the sample faces at 28 px");
   }
 
   private List<FaceBox> detect(byte[] bytes) {

@@ -21,16 +21,20 @@ import org.ferspark.evaluation.images.InputSummary;
  * split, fingerprint), {@code labels}, then the scores: {@code examples, accuracy, top2_accuracy, macro_f1,
  * balanced_accuracy, ece, mean_loss, per_class {name: {precision, recall, recall_ci95 [low, high] (Wilson), f1,
  * support, predicted, absent}}, absent_classes, confusion_matrix} (counts, rows = true class, columns = predicted,
- * label order) and {@code calibration} (15 bins: lower, upper, count, mean_confidence, accuracy); {@code tta}: the
- * same scores with test-time augmentation plus {@code views}, or {@code null}; {@code failures} (the most confident
- * mistakes per true class: id, source, box, true, predicted, confidence); {@code inputs} for a photo folder (total,
- * status per input, unreadable reasons, examples, detector results, settings), else absent; {@code history_epochs};
- * {@code seconds} (the whole evaluation). A class without examples is {@code absent}: its recall is {@code null},
- * never 0.
+ * label order), {@code calibration} (15 bins: lower, upper, count, mean_confidence, accuracy) and
+ * {@code risk_coverage} ({@code thresholds}: threshold, covered, correct, coverage, accuracy at 0, 0.3, ..., 0.9;
+ * {@code min_confidence}: the same at {@code --min-confidence}, or {@code null}); {@code temperature} (applied to
+ * every score above) and {@code uncalibrated} ({@code ece, mean_loss, calibration} at T = 1, or {@code null} when the
+ * temperature is 1); {@code tta}: the same scores with test-time augmentation plus {@code views}, or {@code null};
+ * {@code failures} (the most confident mistakes per true class: id, source, box, true, predicted, confidence);
+ * {@code inputs} for a photo folder (total, status per input, unreadable reasons, examples, detector results,
+ * settings), else absent; {@code history_epochs}; {@code seconds} (the whole evaluation). A class without examples
+ * is {@code absent}: its recall is {@code null}, never 0.
  *
  * <p>{@value #COMPARISON}: {@code dataset}, {@code labels}, {@code models} (per model: name, source, examples,
- * accuracy, top2_accuracy, macro_f1, balanced_accuracy, ece, mean_loss, per_class_recall, tta_accuracy,
- * tta_macro_f1) and {@code mcnemar} (model_a, model_b, only_a, only_b, statistic, p_value, method).
+ * accuracy, top2_accuracy, macro_f1, balanced_accuracy, ece, mean_loss, per_class_recall, temperature,
+ * uncalibrated_ece, tta_accuracy, tta_macro_f1) and {@code mcnemar} (model_a, model_b, only_a, only_b, statistic,
+ * p_value, method).
  */
 public final class MetricsJson {
   public static final String METRICS = "metrics.json";
@@ -51,6 +55,8 @@ public final class MetricsJson {
     root.put("dataset", dataset(result));
     root.put("labels", m.plain().classNames());
     root.putAll(scores(m.plain()));
+    root.put("temperature", num(m.temperature()));
+    root.put("uncalibrated", m.uncalibrated() == null ? null : calibration(m.uncalibrated()));
     if (m.tta() != null) {
       Map<String, Object> tta = new LinkedHashMap<>();
       tta.put("views", result.ttaViews());
@@ -91,6 +97,8 @@ public final class MetricsJson {
       Map<String, Object> recall = new LinkedHashMap<>();
       p.perClass().forEach(c -> recall.put(c.name(), num(c.recall())));
       row.put("per_class_recall", recall);
+      row.put("temperature", num(m.temperature()));
+      row.put("uncalibrated_ece", m.uncalibrated() == null ? null : num(m.uncalibrated().ece()));
       row.put("tta_accuracy", m.tta() == null ? null : num(m.tta().accuracy()));
       row.put("tta_macro_f1", m.tta() == null ? null : num(m.tta().macroF1()));
       models.add(row);
@@ -155,6 +163,7 @@ public final class MetricsJson {
       bins.add(row);
     }
     out.put("calibration", bins);
+    out.put("risk_coverage", m.riskCoverage() == null ? null : riskCoverage(m.riskCoverage()));
     return out;
   }
 
@@ -176,6 +185,16 @@ public final class MetricsJson {
       row.put("predicted", names.get(f.predicted()));
       row.put("confidence", num(f.confidence()));
       out.add(row);
+    }
+    return out;
+  }
+
+  /** The calibration part of a score block: what changes with the temperature (accuracy does not). */
+  static Map<String, Object> calibration(Metrics m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> all = scores(m);
+    for (String key : List.of("ece", "mean_loss", "calibration")) {
+      out.put(key, all.get(key));
     }
     return out;
   }
@@ -216,6 +235,26 @@ public final class MetricsJson {
     d.put("detector", detector);
     d.put("settings", in.settings());
     return d;
+  }
+
+  /** The risk-coverage table and, with {@code --min-confidence}, its exact point. */
+  static Map<String, Object> riskCoverage(RiskCoverage rc) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    rc.table().forEach(p -> rows.add(point(p)));
+    out.put("thresholds", rows);
+    out.put("min_confidence", rc.atMinConfidence() == null ? null : point(rc.atMinConfidence()));
+    return out;
+  }
+
+  private static Map<String, Object> point(RiskCoverage.Point p) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("threshold", p.threshold());
+    row.put("covered", p.covered());
+    row.put("correct", p.correct());
+    row.put("coverage", num(p.coverage()));
+    row.put("accuracy", num(p.accuracy()));
+    return row;
   }
 
   private static Map<String, Object> dataset(EvaluationResult r) {

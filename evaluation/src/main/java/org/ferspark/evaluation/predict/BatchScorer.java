@@ -7,8 +7,10 @@ import org.ferspark.preprocessing.image.FaceBox;
 
 /**
  * Scores faces in batches with several models (and test-time augmentation if asked) and feeds every prediction
- * into one {@link EvaluationAccumulator}, and, when given a {@link Sink}, hands each face's probabilities on (the
- * per-face predictions file). Spark-free: a Spark partition and a single-JVM loop use it alike.
+ * into one {@link EvaluationAccumulator}: the calibrated probabilities ({@link Predictor#predict}), and for a model
+ * whose temperature is not 1 also its uncalibrated ones, from the same forward pass. When given a {@link Sink} it
+ * hands each face's calibrated probabilities on (the per-face predictions file). Spark-free: a Spark partition and
+ * a single-JVM loop use it alike.
  */
 public final class BatchScorer {
   /** Receives every scored face, in the order added. */
@@ -16,7 +18,8 @@ public final class BatchScorer {
   public interface Sink {
     /**
      * @param box the face box in its photo, or null
-     * @param probabilities per model, the plain probabilities in label order (arrays reused: copy to keep)
+     * @param probabilities per model, the plain calibrated probabilities in label order (arrays reused: copy to
+     *     keep)
      */
     void scored(String id, String source, FaceBox box, int trueLabel, float[][] probabilities);
   }
@@ -49,12 +52,21 @@ public final class BatchScorer {
   /** @param ttaMode the test-time-augmentation views, or null for none */
   public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
       int samplesPerCell) {
-    this(predictors, ttaMode, batch, side, classes, samplesPerCell, 0);
+    this(predictors, ttaMode, batch, side, classes, samplesPerCell, 0, 0);
   }
 
-  /** @param failuresPerClass most confident misclassified faces kept per model and true class */
+  /** @param minConfidence the {@code fer.min-confidence} threshold counted exactly in the risk-coverage results */
   public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
-      int samplesPerCell, int failuresPerClass) {
+      int samplesPerCell, double minConfidence) {
+    this(predictors, ttaMode, batch, side, classes, samplesPerCell, 0, minConfidence);
+  }
+
+  /**
+   * @param failuresPerClass most confident misclassified faces kept per model and true class
+   * @param minConfidence the {@code fer.min-confidence} threshold counted exactly in the risk-coverage results
+   */
+  public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
+      int samplesPerCell, int failuresPerClass, double minConfidence) {
     boolean tta = ttaMode != null;
     this.ttaMode = ttaMode;
     if (batch < 1) {
@@ -65,7 +77,7 @@ public final class BatchScorer {
     this.side = side;
     this.classes = classes;
     this.accumulator = new EvaluationAccumulator(predictors.size(), classes, tta, samplesPerCell, failuresPerClass,
-        side);
+        side, minConfidence);
     this.ids = new String[batch];
     this.sources = new String[batch];
     this.boxes = new FaceBox[batch];
@@ -120,8 +132,11 @@ public final class BatchScorer {
     int models = predictors.size();
     float[][][] plain = new float[models][][];
     float[][][] augmented = tta ? new float[models][][] : null;
+    float[][][] uncalibrated = new float[models][][];
     for (int m = 0; m < models; m++) {
-      plain[m] = predictors.get(m).predict(faces, n, side);
+      float[][][] both = predictors.get(m).predictBoth(faces, n, side);
+      plain[m] = both[0];
+      uncalibrated[m] = both[1] == both[0] ? null : both[1];
       if (tta) {
         augmented[m] = predictors.get(m).predictTta(faces, n, side, plain[m], ttaMode);
       }
@@ -136,6 +151,11 @@ public final class BatchScorer {
         }
       }
       accumulator.add(ids[i], sources[i], boxes[i], faces[i], labels[i], p, a);
+      for (int m = 0; m < models; m++) {
+        if (uncalibrated[m] != null) {
+          accumulator.addUncalibrated(m, labels[i], uncalibrated[m][i]);
+        }
+      }
       if (sink != null) {
         sink.scored(ids[i], sources[i], boxes[i], labels[i], p);
       }

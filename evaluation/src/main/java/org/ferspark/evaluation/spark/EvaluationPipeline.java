@@ -122,7 +122,7 @@ public final class EvaluationPipeline {
       }
       FaceViews.Tta mode = tta ? settings.ttaViews() : null;
       TensorTask score = new TensorTask(models, labels, mode, settings.batch(), side, settings.samplesPerCell(),
-          settings.failuresPerClass(), predictionsTarget != null);
+          settings.failuresPerClass(), settings.minConfidence(), predictionsTarget != null);
       EvaluationAccumulator total;
       try {
         total = ScoringTask.run(spark, rows, score, predictionsTarget, replace).total;
@@ -192,7 +192,8 @@ public final class EvaluationPipeline {
       PreparedModel pm = prepared.get(m);
       models.add(new ModelEvaluation(pm.spec().name(), pm.spec().location(), pm.metadata(),
           total.plain(m).toMetrics(labels), total.tta(m) == null ? null : total.tta(m).toMetrics(labels),
-          total.samples(m).samples(), pm.history(), total.failures(m).failures()));
+          total.samples(m).samples(), pm.history(), total.failures(m).failures(), pm.temperature(),
+          total.uncalibrated(m) == null ? null : total.uncalibrated(m).toMetrics(labels)));
     }
     return models;
   }
@@ -238,8 +239,8 @@ public final class EvaluationPipeline {
     private static final long serialVersionUID = 1L;
 
     TensorTask(Models models, List<String> labels, FaceViews.Tta tta, int batch, int side, int samplesPerCell,
-        int failuresPerClass, boolean predictions) {
-      super(models, labels, tta, batch, side, samplesPerCell, failuresPerClass, predictions);
+        int failuresPerClass, double minConfidence, boolean predictions) {
+      super(models, labels, tta, batch, side, samplesPerCell, failuresPerClass, minConfidence, predictions);
     }
 
     @Override

@@ -30,6 +30,7 @@ import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.image.RejectException;
 import org.ferspark.preprocessing.spark.ImageBytes;
 import org.ferspark.preprocessing.spark.InputListing;
+import org.ferspark.realtime.detect.DetectorSettings;
 import org.ferspark.realtime.detect.FaceDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * pass, like {@link EvaluationPipeline} does a split of tensors: the label folders are planned on the driver with
  * the preprocessing job's folder parsing (label spellings, hidden names, stray files), listed on the executors
  * ({@link InputListing}), and each photo is read, decoded, its face found and normalised on the executors
- * ({@link FaceLocator}: the realtime detector, built per partition from its spec and the broadcast detector file,
- * never shipped), then scored by every model. Every photo gets one {@link FaceStatus}; the driver checks that the
- * statuses add up to the photos listed. Only mergeable counts return to the driver (plus, if asked, the per-face
+ * ({@link FaceLocator}: the detector of {@code fer.realtime.detector.*}, built per partition from its
+ * {@link DetectorSettings} and the broadcast bytes of its files, never shipped), then scored by every model. Every
+ * photo gets one {@link FaceStatus}; the driver checks that the statuses add up to the photos listed. Only mergeable counts return to the driver (plus, if asked, the per-face
  * predictions the executors write).
  *
  * <p>The evaluation's classes are the seven FER2013 classes (eight when a {@code contempt} folder exists): a class
@@ -97,7 +98,7 @@ public final class ImageEvaluationPipeline {
     }
     EvaluationPipeline.classesSomeModelLacks(models, labels);
     if (settings.detect()) {
-      settings.detector().openLocal().close();
+      settings.detector().create().close();
     }
     return new Inputs(dir, plan, labels, models);
   }
@@ -109,10 +110,10 @@ public final class ImageEvaluationPipeline {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ScoringTask.Models models = ScoringTask.Models.broadcast(spark, in.models());
-    // the detector's files travel as bytes (empty: none), so a cascade or network on the driver's disk works anywhere
-    Broadcast<byte[]> detectorFile = jsc.broadcast(orEmpty(images.detect() ? images.detector().readFile() : null));
-    Broadcast<byte[]> detectorConfig = jsc.broadcast(orEmpty(images.detect() ? images.detector().readConfig()
-        : null));
+    // the detector's files travel as bytes (none for BlazeFace), so a cascade or network on the driver's disk works
+    // anywhere
+    Broadcast<DetectorSettings.FileBytes> detectorFiles = jsc.broadcast(images.detect()
+        ? images.detector().readFiles() : new DetectorSettings.FileBytes(null, null, null));
     Dataset<Row> listed = InputListing.of(spark, in.plan(), hadoop).persist(StorageLevel.DISK_ONLY());
     try {
       long inputs = listed.count();
@@ -125,8 +126,9 @@ public final class ImageEvaluationPipeline {
       List<Integer> lacking = EvaluationPipeline.classesSomeModelLacks(in.models(), in.labels());
       FaceViews.Tta mode = tta ? settings.ttaViews() : null;
       PhotoTask task = new PhotoTask(models, in.labels(), mode, settings.batch(), images.faceSide(),
-          settings.samplesPerCell(), settings.failuresPerClass(), predictionsTarget != null, images,
-          new ImageBytes(hadoop, images.maxFileBytes()), detectorFile, detectorConfig, lacking);
+          settings.samplesPerCell(), settings.failuresPerClass(), settings.minConfidence(), predictionsTarget != null,
+          images,
+          new ImageBytes(hadoop, images.maxFileBytes()), detectorFiles, lacking);
       LOG.info("fer-evaluate: {} photos of {} in {} partitions with {}", inputs, in.dir(), partitions,
           EvaluationPipeline.describe(in.models()));
       ScoringTask.Scored total = ScoringTask.run(spark, rows, task, predictionsTarget, replace);
@@ -146,17 +148,8 @@ public final class ImageEvaluationPipeline {
     } finally {
       listed.unpersist(false);
       models.destroy();
-      detectorFile.destroy();
-      detectorConfig.destroy();
+      detectorFiles.destroy();
     }
-  }
-
-  private static byte[] orEmpty(byte[] b) {
-    return b == null ? new byte[0] : b;
-  }
-
-  private static byte[] orNull(byte[] b) {
-    return b == null || b.length == 0 ? null : b;
   }
 
   /** Executor side: one partition of listed photos, each read, located, normalised and scored. */
@@ -164,26 +157,23 @@ public final class ImageEvaluationPipeline {
     private static final long serialVersionUID = 1L;
     private final ImageSettings images;
     private final ImageBytes files;
-    private final Broadcast<byte[]> detectorFile;
-    private final Broadcast<byte[]> detectorConfig;
+    private final Broadcast<DetectorSettings.FileBytes> detectorFiles;
     private final List<Integer> lacking;
 
     PhotoTask(Models models, List<String> labels, FaceViews.Tta tta, int batch, int side, int samplesPerCell,
-        int failuresPerClass, boolean predictions, ImageSettings images, ImageBytes files,
-        Broadcast<byte[]> detectorFile, Broadcast<byte[]> detectorConfig, List<Integer> lacking) {
-      super(models, labels, tta, batch, side, samplesPerCell, failuresPerClass, predictions);
+        int failuresPerClass, double minConfidence, boolean predictions, ImageSettings images, ImageBytes files,
+        Broadcast<DetectorSettings.FileBytes> detectorFiles, List<Integer> lacking) {
+      super(models, labels, tta, batch, side, samplesPerCell, failuresPerClass, minConfidence, predictions);
       this.images = images;
       this.files = files;
-      this.detectorFile = detectorFile;
-      this.detectorConfig = detectorConfig;
+      this.detectorFiles = detectorFiles;
       this.lacking = List.copyOf(lacking);
     }
 
     @Override
     Feed open() {
       // the detector is built here, on the executor, once per partition: OpenCV objects cannot be serialised
-      FaceDetector detector = images.detect()
-          ? images.detector().open(orNull(detectorFile.value()), orNull(detectorConfig.value())) : null;
+      FaceDetector detector = images.detect() ? images.detector().create(detectorFiles.value()) : null;
       FaceLocator locator = new FaceLocator(images, detector);
       InputStats stats = new InputStats(images.examplesPerStatus());
       return new Feed() {

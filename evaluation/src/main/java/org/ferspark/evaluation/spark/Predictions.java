@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ferspark.evaluation.metrics.MetricsAccumulator;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.image.FaceBox;
 
 /**
@@ -25,9 +26,12 @@ import org.ferspark.preprocessing.image.FaceBox;
  *
  * <p>Columns: {@code id} (tensor row id, or the photo's path relative to the folder), {@code source} (the tensor's
  * source file or CSV line, or the photo's URI), {@code box} (struct {@code x, y, w, h}: the face in the photo; null
- * for tensors and photos taken whole), {@code true_label}, {@code predicted_label}, {@code confidence} (probability
- * of the predicted class), {@code p_<class>} (one float per class of the evaluation, in label order; 0 for a class
- * the model lacks, the others renormalised), {@code model} (the model's name in the report).
+ * for tensors and photos taken whole), {@code true_label}, {@code predicted_label} (the most probable class),
+ * {@code label} ({@code predicted_label}, or {@value MinConfidence#UNCERTAIN} when {@code confidence} is below
+ * {@code fer.min-confidence}: the label predict and realtime would show), {@code confidence} (probability of the
+ * predicted class), {@code p_<class>} (one float per class of the evaluation, in label order; 0 for a class the
+ * model lacks, the others renormalised), {@code model} (the model's name in the report). The probabilities are the
+ * calibrated ones: the model file's temperature applied, as in every score of the report.
  */
 public final class Predictions {
   /** The folder name inside the report. */
@@ -49,6 +53,7 @@ public final class Predictions {
         createStructField("box", BOX, true),
         createStructField("true_label", StringType, false),
         createStructField("predicted_label", StringType, false),
+        createStructField("label", StringType, false),
         createStructField("confidence", FloatType, false)));
     for (String label : labels) {
       fields.add(createStructField(PROBABILITY_PREFIX + label, FloatType, false));
@@ -57,20 +62,27 @@ public final class Predictions {
     return createStructType(fields);
   }
 
-  /** One face's row for one model. */
-  static Row row(String id, String source, FaceBox box, int trueLabel, float[] p, String model, List<String> labels) {
+  /**
+   * One face's row for one model.
+   *
+   * @param p the calibrated probabilities in label order
+   * @param minConfidence {@code fer.min-confidence}: below it the {@code label} is {@value MinConfidence#UNCERTAIN}
+   */
+  static Row row(String id, String source, FaceBox box, int trueLabel, float[] p, String model, List<String> labels,
+      double minConfidence) {
     int predicted = MetricsAccumulator.argmax(p);
-    Object[] values = new Object[7 + labels.size()];
+    Object[] values = new Object[8 + labels.size()];
     values[0] = id;
     values[1] = source;
     values[2] = box == null ? null : RowFactory.create(box.x(), box.y(), box.width(), box.height());
     values[3] = labels.get(trueLabel);
     values[4] = labels.get(predicted);
-    values[5] = p[predicted];
+    values[5] = MinConfidence.uncertain(p[predicted], minConfidence) ? MinConfidence.UNCERTAIN : labels.get(predicted);
+    values[6] = p[predicted];
     for (int c = 0; c < labels.size(); c++) {
-      values[6 + c] = p[c];
+      values[7 + c] = p[c];
     }
-    values[6 + labels.size()] = model;
+    values[7 + labels.size()] = model;
     return RowFactory.create(values);
   }
 

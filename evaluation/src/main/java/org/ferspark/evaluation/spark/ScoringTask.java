@@ -28,9 +28,11 @@ import org.ferspark.preprocessing.image.FaceNormalizer;
 /**
  * The executor side shared by both evaluations (tensors and photo folders): a partition's rows become faces
  * ({@link Feed}, per subclass), every model scores them in batches ({@link BatchScorer}, predictors from the
- * executor's {@link PredictorCache}), and the partition yields, lazily, one {@link Scored} per face and model when
- * per-face predictions are asked for, then one last {@link Scored} with the partition's mergeable totals. Only those
- * totals (and the prediction rows, written by the executors) leave the partition.
+ * executor's {@link PredictorCache}: calibrated with each model's temperature, the uncalibrated T = 1 scores counted
+ * beside), and the partition yields, lazily, one {@link Scored} per face and model when per-face predictions are
+ * asked for (the calibrated probabilities, and the label after {@code fer.min-confidence}), then one last
+ * {@link Scored} with the partition's mergeable totals. Only those totals (and the prediction rows, written by the
+ * executors) leave the partition.
  */
 abstract class ScoringTask implements FlatMapFunction<Iterator<Row>, ScoringTask.Scored> {
   private static final long serialVersionUID = 1L;
@@ -44,10 +46,11 @@ abstract class ScoringTask implements FlatMapFunction<Iterator<Row>, ScoringTask
   final int side;
   private final int samplesPerCell;
   private final int failuresPerClass;
+  private final double minConfidence;
   private final boolean predictions;
 
   ScoringTask(Models models, List<String> labels, FaceViews.Tta tta, int batch, int side, int samplesPerCell,
-      int failuresPerClass, boolean predictions) {
+      int failuresPerClass, double minConfidence, boolean predictions) {
     this.specs = List.copyOf(models.specs);
     this.keys = List.copyOf(models.keys);
     this.bytes = List.copyOf(models.bytes);
@@ -58,6 +61,7 @@ abstract class ScoringTask implements FlatMapFunction<Iterator<Row>, ScoringTask
     this.side = side;
     this.samplesPerCell = samplesPerCell;
     this.failuresPerClass = failuresPerClass;
+    this.minConfidence = minConfidence;
     this.predictions = predictions;
   }
 
@@ -133,11 +137,11 @@ abstract class ScoringTask implements FlatMapFunction<Iterator<Row>, ScoringTask
     }
     ArrayDeque<Row> queue = new ArrayDeque<>();
     BatchScorer scorer = new BatchScorer(predictors, tta, batch, side, labels.size(), samplesPerCell,
-        failuresPerClass);
+        failuresPerClass, minConfidence);
     if (predictions) {
       scorer.withSink((id, source, box, label, p) -> {
         for (int m = 0; m < p.length; m++) {
-          queue.add(Predictions.row(id, source, box, label, p[m], names.get(m), labels));
+          queue.add(Predictions.row(id, source, box, label, p[m], names.get(m), labels, minConfidence));
         }
       });
     }

@@ -21,6 +21,7 @@ import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.realtime.app.FaceClassifier;
 import org.ferspark.realtime.app.RealtimeSettings;
+import org.ferspark.realtime.detect.Detection;
 import org.ferspark.realtime.detect.FaceDetector;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +55,9 @@ class FaceLocatorTest {
     }
 
     @Override
-    public List<FaceBox> detect(Mat bgr, FaceBox region, int minSize, int maxSize) {
+    public List<Detection> detectScored(Mat bgr, FaceBox region, int minSize, int maxSize) {
       minSizes.add(minSize);
-      return boxes;
+      return boxes.stream().map(b -> new Detection(b, 1f)).toList();
     }
 
     @Override

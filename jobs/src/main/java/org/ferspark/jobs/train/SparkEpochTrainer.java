@@ -181,13 +181,17 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .saveUpdater(true)
         .rngSeed(s.seed())
-        .trainingHooks(trainingHooks(s))
+        .trainingHooks(trainingHooks(s, conf))
         .build();
   }
 
   /** The executors' training hooks; a mutable list (Kryo cannot rebuild {@code List.of}). */
-  private static List<TrainingHook> trainingHooks(TrainSettings s) {
+  private static List<TrainingHook> trainingHooks(TrainSettings s, SparkConf conf) {
     List<TrainingHook> hooks = new ArrayList<>();
+    int concurrentTasks = OmpThreadsHook.concurrentTasks(conf);
+    if (s.spark().splitOmpThreads() && concurrentTasks > 1) {
+      hooks.add(new OmpThreadsHook(concurrentTasks));
+    }
     if (s.fastBatchNorm()) {
       hooks.add(new FastBatchNormHook());
     }

@@ -73,6 +73,8 @@ class TrainJobTest {
     assertThat(model.metadata().classNames()).hasSize(7);
     assertThat(model.metadata().datasetFingerprint()).hasSize(32);
     assertThat(tmp.resolve("history.csv")).exists();
+    assertThat(model.metadata().calibration()).as("fitted on the validation split at the end").isNotNull();
+    assertThat(model.metadata().calibration().examples()).isEqualTo(70);
   }
 
   @Test
