@@ -23,9 +23,20 @@ import org.ferspark.preprocessing.dataset.InputRecord;
 /**
  * Turns an {@link InputPlan} into a distributed table of input records: label folders are listed on the
  * executors (one task per folder), CSV files are read and parsed on the executors with their line numbers.
+ * Used by preprocessing and by the evaluation of a photo folder.
  */
-final class InputListing {
+public final class InputListing {
   private InputListing() {}
+
+  /** The input records of {@code plan}, one row each ({@link #record} reads one back on an executor). */
+  public static Dataset<Row> of(SparkSession spark, InputPlan plan, org.apache.hadoop.conf.Configuration hadoop) {
+    return of(spark, plan, new SerializableHadoopConf(hadoop));
+  }
+
+  /** The input record of one row of {@link #of}. */
+  public static InputRecord record(Row row) {
+    return TensorSchema.fromRow(row);
+  }
 
   static Dataset<Row> of(SparkSession spark, InputPlan plan, SerializableHadoopConf conf) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

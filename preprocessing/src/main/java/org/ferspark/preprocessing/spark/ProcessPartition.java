@@ -1,12 +1,8 @@
 package org.ferspark.preprocessing.spark;
 
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -18,7 +14,6 @@ import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.dataset.Outcome;
 import org.ferspark.preprocessing.image.Augmenter;
 import org.ferspark.preprocessing.image.FaceNormalizer;
-import org.ferspark.preprocessing.image.RejectException;
 
 /**
  * The executor side of preprocessing: reads each input's bytes through Hadoop, normalises the face, augments
@@ -44,7 +39,7 @@ final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
     TaskContext task = TaskContext.get();
     boolean injectFailure = task != null && task.partitionId() == settings.failFirstAttemptOfPartition()
         && task.attemptNumber() == 0;
-    FileSystems files = new FileSystems(conf.get());
+    ImageBytes files = new ImageBytes(conf, settings.maxFileBytes());
     return new Iterator<>() {
       private Iterator<Row> pending = Collections.emptyIterator();
       private int processed;
@@ -59,7 +54,7 @@ final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
           if (!record.isRejected() && record.split() == null) {
             record = InputRecord.rejected(record.id(), record.source(), "internal-error", "no split was assigned");
           }
-          pending = extractor.process(record, this::read).stream().map(o -> toRow(o, labels)).iterator();
+          pending = extractor.process(record, files::read).stream().map(o -> toRow(o, labels)).iterator();
         }
         return pending.hasNext();
       }
@@ -69,26 +64,7 @@ final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
         hasNext();
         return pending.next();
       }
-
-      private byte[] read(String file) throws RejectException {
-        Path path = new Path(file);
-        try (InputStream in = files.forPath(path).open(path)) {
-          return readBounded(in, settings.maxFileBytes(), file);
-        } catch (FileNotFoundException e) {
-          throw new RejectException("file-not-found", "no such file: " + file);
-        } catch (IOException e) {
-          throw new RejectException("unreadable-file", "cannot read " + file + ": " + e.getMessage());
-        }
-      }
     };
-  }
-
-  static byte[] readBounded(InputStream in, long maxBytes, String file) throws IOException, RejectException {
-    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-    if (bytes.length > maxBytes) {
-      throw new RejectException("file-too-large", file + " is larger than fer.image.max-file-bytes = " + maxBytes);
-    }
-    return bytes;
   }
 
   private Row toRow(Outcome o, List<String> labels) {

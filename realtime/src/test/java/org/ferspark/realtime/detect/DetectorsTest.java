@@ -59,6 +59,60 @@ class DetectorsTest {
   }
 
   @Test
+  void settingsTravelToAnotherJvmWithTheBytesOfADriverOnlyCascade() throws Exception {
+    Path cascade = dir.resolve("frontal.xml");
+    try (java.io.InputStream in = HaarFaceDetector.class.getResourceAsStream(
+        HaarFaceDetector.DEFAULT_CASCADE_RESOURCE)) {
+      Files.copy(in, cascade);
+    }
+    DetectorSettings haar = DetectorSettings.from(org.ferspark.preprocessing.config.FerConfig.load(null,
+        List.of("fer.realtime.detector.kind=haar", "fer.realtime.detector.cascade=frontal.xml"), null), dir)
+        .withMinFace(40);
+    assertThat(haar.minFace()).isEqualTo(40);
+    assertThat(haar.describe()).isEqualTo("haar " + cascade.toAbsolutePath());
+    DetectorSettings.FileBytes files = haar.readFiles();
+    assertThat(files.cascade()).isEqualTo(Files.readAllBytes(cascade));
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(buffer)) {
+      out.writeObject(haar);
+      out.writeObject(files);
+    }
+    org.ferspark.realtime.bench.FaceScenes.Scene scene = scenes().render(
+        org.ferspark.realtime.bench.FaceScenes.Category.MULTI, 0);
+    List<FaceBox> here;
+    try (FaceDetector local = haar.create()) {
+      here = local.detect(scene.bgr());
+    }
+    Files.delete(cascade);
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(buffer.toByteArray()))) {
+      DetectorSettings there = (DetectorSettings) in.readObject();
+      assertThat(there).usingRecursiveComparison().isEqualTo(haar);
+      try (FaceDetector remote = there.create((DetectorSettings.FileBytes) in.readObject())) {
+        assertThat(remote.detect(scene.bgr())).as("the same cascade, from its bytes (OpenCV's order varies)")
+            .isNotEmpty().containsExactlyInAnyOrderElementsOf(here);
+      }
+    } finally {
+      scene.bgr().close();
+    }
+    assertThatThrownBy(haar::readFiles).isInstanceOf(InputError.class)
+        .hasMessageContaining("cascade file " + cascade.toAbsolutePath() + " does not exist");
+    DetectorSettings blaze = DetectorSettings.from(org.ferspark.preprocessing.config.FerConfig.load(null, List.of(),
+        null), dir);
+    assertThat(blaze.describe()).isEqualTo("blazeface");
+    assertThat(blaze.readFiles().isEmpty()).as("BlazeFace comes from the realtime jar").isTrue();
+    assertThat(files.isEmpty()).isFalse();
+  }
+
+  private static org.ferspark.realtime.bench.FaceScenes scenes() throws IOException {
+    Path sample = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample/test");
+    try (java.util.stream.Stream<Path> walk = Files.walk(sample)) {
+      return new org.ferspark.realtime.bench.FaceScenes(walk.filter(p -> p.toString().endsWith(".jpg")).sorted()
+          .toList(), 2);
+    }
+  }
+
+  @Test
   void haarRejectsAFileThatIsNotACascade() throws IOException {
     Path bad = Files.writeString(dir.resolve("bad.xml"), "<opencv_storage></opencv_storage>");
     assertThatThrownBy(() -> new HaarFaceDetector(bad, 1.1, 3, 48)).isInstanceOf(InputError.class)
