@@ -42,7 +42,8 @@ class DetectorsTest {
         org.ferspark.realtime.bench.FaceScenes.Scene s = scenes.render(
             org.ferspark.realtime.bench.FaceScenes.Category.MULTI, i);
         List<Detection> found = haar.detectScored(s.bgr(), null, 0, 0);
-        assertThat(found).extracting(Detection::box).isEqualTo(haar.detect(s.bgr()));
+        // OpenCV's grouping returns the cascade's faces in an order that can vary between calls
+        assertThat(found).extracting(Detection::box).containsExactlyInAnyOrderElementsOf(haar.detect(s.bgr()));
         assertThat(found).allSatisfy(d -> assertThat(d.score()).isGreaterThanOrEqualTo(4f));
         scored += found.size();
         s.bgr().close();
