@@ -74,8 +74,11 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     return install(model, true);
   }
 
-  /** As {@link #install(Model)}; {@code fuseRelu = false} leaves the activation layers as they are. */
-  static int install(Model model, boolean fuseRelu) {
+  /**
+   * As {@link #install(Model)}; {@code fuseRelu = false} leaves the activation layers as they are (DL4J's own, the
+   * behaviour before the fusion; for A/B timing and tests).
+   */
+  public static int install(Model model, boolean fuseRelu) {
     if (model instanceof ComputationGraph g) {
       int on = 0;
       for (GraphVertex v : g.getVertices()) {
