@@ -2,6 +2,7 @@ package org.ferspark.jobs.train;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.ferspark.model.net.FastBatchNorm;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -10,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts {@link FastBatchNorm} on the batch-norm layers of the network an executor trains: DL4J-Spark's workers build
- * their own network from the broadcast configuration, with DL4J's default helpers, so the single-JVM path's
- * {@code TrainingLoop} setting would not reach them. Before every minibatch; a no-op once installed.
+ * Puts {@link FastBatchNorm} on the batch-norm layers of the network an executor trains, with the ReLU layers that
+ * follow them fused ({@link FastBatchNorm#install}): DL4J-Spark's workers build their own network from the broadcast
+ * configuration, with DL4J's default helpers and layers, so the single-JVM path's {@code TrainingLoop} setting would
+ * not reach them. Before every minibatch; a no-op once installed.
  */
 final class FastBatchNormHook implements TrainingHook {
   private static final long serialVersionUID = 1L;
@@ -27,7 +29,8 @@ final class FastBatchNormHook implements TrainingHook {
   private static void install(Model model) {
     int layers = FastBatchNorm.install(model);
     if (layers > 0 && LOGGED.compareAndSet(false, true)) {
-      LOG.info("FastBatchNorm on the {} batch-norm layers of this executor's network", layers);
+      LOG.info("FastBatchNorm on the {} batch-norm layers of this executor's network, {} ReLU layers fused", layers,
+          model instanceof ComputationGraph g ? FastBatchNorm.fusedRelus(g) : 0);
     }
   }
 

@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.api.Layer;
@@ -12,6 +13,9 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -35,34 +39,124 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics. Sums run in double precision (DL4J's own path sums in float); {@code FastBatchNormTest} checks one
  * training step against DL4J's built-in and oneDNN paths. Anything else (other data types, NHWC, rank 2) is
  * declined with {@code null}, which sends DL4J to its built-in path, in the forward and the backward pass alike.
+ *
+ * <p>In a graph, {@link #install} also fuses the ReLU activation layer that is a batch norm's only consumer (vgg-bn's
+ * conv → BN → ReLU): the output pass writes {@code max(0, y)} and {@link FastRelu}, set in place of the activation
+ * layer, hands it on, saving DL4J's copies of the activation layer's input; the values stay exactly those of this
+ * helper followed by DL4J's activation layer.
  */
 public final class FastBatchNorm implements BatchNormalizationHelper {
-  private static final Field HELPER = helperField();
+  private static final Field HELPER = field(BatchNormalization.class, "helper");
+  private static final Field VERTEX_LAYER = field(LayerVertex.class, "layer");
 
+  private final boolean relu;
   private INDArray meanCache;
   private INDArray varCache;
+  private INDArray reluOutput;
+
+  /** A helper for a batch-norm layer alone. */
+  public FastBatchNorm() {
+    this(false);
+  }
+
+  /** {@code relu}: the output is {@code max(0, y)}, for the {@link FastRelu} that follows the layer. */
+  FastBatchNorm(boolean relu) {
+    this.relu = relu;
+  }
 
   /**
    * Sets a {@code FastBatchNorm} on every batch-normalisation layer of {@code model} (a {@link ComputationGraph} or a
-   * {@code MultiLayerNetwork}) that does not have one yet; returns the number of layers it is now on.
+   * {@code MultiLayerNetwork}) that does not have one yet, and in a graph puts {@link FastRelu} in place of a plain
+   * ReLU activation layer that is such a layer's only consumer, the batch norm then applying the ReLU itself; returns
+   * the number of batch-norm layers it is now on. Installing twice changes nothing.
    */
   public static int install(Model model) {
-    Layer[] layers = model instanceof ComputationGraph g ? g.getLayers()
-        : ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model).getLayers();
+    return install(model, true);
+  }
+
+  /**
+   * As {@link #install(Model)}; {@code fuseRelu = false} leaves the activation layers as they are (DL4J's own, the
+   * behaviour before the fusion; for A/B timing and tests).
+   */
+  public static int install(Model model, boolean fuseRelu) {
+    if (model instanceof ComputationGraph g) {
+      int on = 0;
+      for (GraphVertex v : g.getVertices()) {
+        if (v.hasLayer() && v.getLayer() instanceof BatchNormalization bn) {
+          if (!(bn.getHelper() instanceof FastBatchNorm)) {
+            LayerVertex relu = fuseRelu ? reluConsumer(g, v) : null;
+            FastBatchNorm helper = new FastBatchNorm(relu != null);
+            setHelper(bn, helper);
+            if (relu != null) {
+              replaceLayer(g, relu, new FastRelu(relu.getLayer().conf(), g.getConfiguration().getDataType(), helper));
+            }
+          }
+          on++;
+        }
+      }
+      return on;
+    }
     int on = 0;
-    for (Layer layer : layers) {
+    for (Layer layer : ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model).getLayers()) {
       if (layer instanceof BatchNormalization bn) {
         if (!(bn.getHelper() instanceof FastBatchNorm)) {
-          try {
-            HELPER.set(bn, new FastBatchNorm());
-          } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot set the batch-norm helper of " + bn.conf().getLayer().getLayerName(), e);
-          }
+          setHelper(bn, new FastBatchNorm(false));
         }
         on++;
       }
     }
     return on;
+  }
+
+  /** The number of activation layers of {@code graph} whose ReLU a {@code FastBatchNorm} applies. */
+  public static int fusedRelus(ComputationGraph graph) {
+    return (int) java.util.Arrays.stream(graph.getLayers()).filter(l -> l instanceof FastRelu).count();
+  }
+
+  /**
+   * The vertex of {@code bnVertex}'s only consumer when that is a DL4J ReLU activation layer {@link FastRelu} computes
+   * exactly (no pre-processor, not a network output, batch norm not an output either); else null.
+   */
+  private static LayerVertex reluConsumer(ComputationGraph g, GraphVertex bnVertex) {
+    VertexIndices[] outs = bnVertex.getOutputVertices();
+    List<String> outputs = g.getConfiguration().getNetworkOutputs();
+    if (outs == null || outs.length != 1 || outputs.contains(bnVertex.getVertexName())) {
+      return null;
+    }
+    GraphVertex next = g.getVertices()[outs[0].getVertexIndex()];
+    return next instanceof LayerVertex lv && lv.getLayerPreProcessor() == null && !outputs.contains(lv.getVertexName())
+        && lv.getLayer().getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class
+        && FastRelu.replaces(lv.getLayer().conf()) ? lv : null;
+  }
+
+  private static void replaceLayer(ComputationGraph g, LayerVertex vertex, Layer replacement) {
+    Layer old = vertex.getLayer();
+    replacement.setIndex(old.getIndex());
+    replacement.setListeners(old.getListeners());
+    Layer[] layers = g.getLayers();
+    for (int i = 0; i < layers.length; i++) {
+      if (layers[i] == old) {
+        layers[i] = replacement;
+      }
+    }
+    try {
+      VERTEX_LAYER.set(vertex, replacement);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot replace the layer of vertex " + vertex.getVertexName(), e);
+    }
+  }
+
+  private static void setHelper(BatchNormalization bn, FastBatchNorm helper) {
+    try {
+      HELPER.set(bn, helper);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot set the batch-norm helper of " + bn.conf().getLayer().getLayerName(), e);
+    }
+  }
+
+  /** Whether {@code x} is the output of this helper's last forward pass, with the ReLU applied. */
+  boolean appliedReluTo(INDArray x) {
+    return x != null && x == reluOutput;
   }
 
   @Override
@@ -97,6 +191,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
   @Override
   public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
       INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+    reluOutput = null;
     if (!supported(x, format) || gamma == null || beta == null) {
       return null;
     }
@@ -142,11 +237,18 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
       float shift = (float) (b[ch] - mu[ch] * g[ch] * invStd);
       for (int i = 0; i < n; i++) {
         int base = (i * c + ch) * hw;
-        for (int k = base; k < base + hw; k++) {
-          o.put(k, in.get(k) * scale + shift);
+        if (relu) {
+          for (int k = base; k < base + hw; k++) {
+            o.put(k, Math.max(in.get(k) * scale + shift, 0f));
+          }
+        } else {
+          for (int k = base; k < base + hw; k++) {
+            o.put(k, in.get(k) * scale + shift);
+          }
         }
       }
     });
+    reluOutput = relu ? out : null;
     return out;
   }
 
@@ -257,13 +359,14 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     return x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
-  private static Field helperField() {
+  private static Field field(Class<?> owner, String name) {
     try {
-      Field f = BatchNormalization.class.getDeclaredField("helper");
+      Field f = owner.getDeclaredField(name);
       f.setAccessible(true);
       return f;
     } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("DL4J's BatchNormalization has no 'helper' field: not the 1.0.0-M2.1 layout", e);
+      throw new IllegalStateException("DL4J's " + owner.getSimpleName() + " has no '" + name
+          + "' field: not the 1.0.0-M2.1 layout", e);
     }
   }
 }

@@ -140,6 +140,78 @@ class FastBatchNormTest {
   }
 
   @Test
+  void theFusedReluGivesTheUnfusedPathsValuesExactly() {
+    ComputationGraph fused = network();
+    ComputationGraph unfused = network();
+    assertThat(FastBatchNorm.install(fused)).isEqualTo(3);
+    assertThat(FastBatchNorm.install(unfused, false)).isEqualTo(3);
+    Layer relu = fused.getLayer("r1");
+    assertThat(relu).isInstanceOf(FastRelu.class);
+    assertThat(FastBatchNorm.install(fused)).as("installing twice changes nothing").isEqualTo(3);
+    assertThat(fused.getLayer("r1")).isSameAs(relu);
+    assertThat(FastBatchNorm.fusedRelus(fused)).isEqualTo(3);
+    assertThat(FastBatchNorm.fusedRelus(unfused)).isZero();
+    assertThat(unfused.getLayer("r1").getClass()).isEqualTo(org.deeplearning4j.nn.layers.ActivationLayer.class);
+
+    Nd4j.getRandom().setSeed(21);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 4);
+    for (int i = 0; i < 16; i++) {
+      labels.putScalar(i, i % 4, 1);
+    }
+    DataSet batch = new DataSet(Nd4j.randn(DataType.FLOAT, 16, 1, 16, 16), labels);
+    for (int step = 0; step < 3; step++) {
+      for (ComputationGraph g : new ComputationGraph[] {fused, unfused}) {
+        g.setInputs(batch.getFeatures());
+        g.setLabels(batch.getLabels());
+        g.computeGradientAndScore();
+      }
+      assertThat(fused.score()).as("step %d loss", step).isEqualTo(unfused.score());
+      for (String p : unfused.gradient().gradientForVariable().keySet()) {
+        assertIdentical(fused.gradient().gradientForVariable().get(p), unfused.gradient().gradientForVariable().get(p),
+            "step " + step + " gradient " + p);
+      }
+      fused.fit(batch);
+      unfused.fit(batch);
+      assertIdentical(fused.params(), unfused.params(), "parameters and running statistics after step " + step);
+    }
+    assertIdentical(fused.outputSingle(false, batch.getFeatures()), unfused.outputSingle(false, batch.getFeatures()),
+        "inference");
+    assertThat(fused.feedForward(batch.getFeatures(), true).get("bn1").minNumber().doubleValue())
+        .as("the batch norm applies the ReLU").isGreaterThanOrEqualTo(0);
+    assertThat(unfused.feedForward(batch.getFeatures(), true).get("bn1").minNumber().doubleValue())
+        .as("without fusion it does not").isLessThan(0);
+  }
+
+  @Test
+  void vggBnStepsWithTheFusedReluEqualTheUnfusedOnesAndPaperCnnHasNothingToFuse() {
+    ComputationGraph fused = Architectures.build("vgg-bn", ArchitectureOptions.defaults(7));
+    ComputationGraph unfused = Architectures.build("vgg-bn", ArchitectureOptions.defaults(7));
+    assertThat(FastBatchNorm.install(fused)).isEqualTo(8);
+    assertThat(FastBatchNorm.fusedRelus(fused)).isEqualTo(8);
+    FastBatchNorm.install(unfused, false);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 7);
+    for (int i = 0; i < 8; i++) {
+      labels.putScalar(i, i % 7, 1);
+    }
+    Nd4j.getRandom().setSeed(6);
+    DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 48, 48), labels);
+    for (int step = 0; step < 2; step++) {
+      for (ComputationGraph g : new ComputationGraph[] {fused, unfused}) {
+        Nd4j.getRandom().setSeed(100 + step); // the same dropout masks for both
+        g.fit(batch);
+      }
+      assertThat(fused.score()).as("step %d loss", step).isEqualTo(unfused.score());
+      assertIdentical(fused.params(), unfused.params(), "vgg-bn parameters and running statistics after step " + step);
+    }
+    assertIdentical(fused.outputSingle(false, batch.getFeatures()), unfused.outputSingle(false, batch.getFeatures()),
+        "vgg-bn inference");
+
+    ComputationGraph paper = Architectures.build("paper-cnn", ArchitectureOptions.defaults(7));
+    assertThat(FastBatchNorm.install(paper)).isZero();
+    assertThat(FastBatchNorm.fusedRelus(paper)).isZero();
+  }
+
+  @Test
   void aVggBnTrainedWithItSavesLoadsAndFoldsAsAnyOther(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
       throws Exception {
     ComputationGraph net = Architectures.build("vgg-bn", ArchitectureOptions.defaults(7));
@@ -161,6 +233,8 @@ class FastBatchNormTest {
     ComputationGraph loaded = org.ferspark.model.io.ModelFile.load(file, false).graph();
     assertThat(loaded.getLayer("s1_1_bn").getHelper()).as("a loaded model runs DL4J's own helper")
         .isInstanceOf(MKLDNNBatchNormHelper.class);
+    assertThat(loaded.getLayer("s1_1_relu").getClass()).as("and DL4J's own activation layer")
+        .isEqualTo(org.deeplearning4j.nn.layers.ActivationLayer.class);
     assertRelative(loaded.outputSingle(false, x), trained, 1e-5, "loaded model, inference");
     assertRelative(BatchNormFolding.fold(loaded).outputSingle(false, x), trained, 1e-4, "folded model, inference");
   }
@@ -204,6 +278,20 @@ class FastBatchNormTest {
         f.set(l, null);
       }
     }
+  }
+
+  /** The same float values ({@code 0 == -0}). */
+  private static void assertIdentical(INDArray actual, INDArray expected, String what) {
+    float[] a = actual.dup().data().asFloat();
+    float[] e = expected.dup().data().asFloat();
+    assertThat(a.length).as("%s: length", what).isEqualTo(e.length);
+    int differing = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != e[i] && !(Float.isNaN(a[i]) && Float.isNaN(e[i]))) {
+        differing++;
+      }
+    }
+    assertThat(differing).as("%s: elements that differ, of %d", what, a.length).isZero();
   }
 
   private static void assertRelative(INDArray actual, INDArray expected, double tolerance, String what) {

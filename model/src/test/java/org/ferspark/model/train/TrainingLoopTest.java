@@ -110,6 +110,25 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aResumedVggBnRunOnFastBatchNormAndItsFusedReluEqualsTheUninterruptedRunExactly() throws IOException {
+    String[] vgg = {"fer.train.arch=vgg-bn", "fer.train.train-eval-samples=0", "fer.train.calibrate=false"};
+    Path crashed = tmp.resolve("vgg-crashed");
+    train(settings(1, vgg), crashed, false);
+    Files.delete(crashed.resolve("model.zip"));
+
+    TrainingLoop.Result resumed = train(settings(2, vgg), crashed, true);
+    train(settings(2, vgg), tmp.resolve("vgg-straight"), false);
+
+    assertThat(resumed.resumedFrom()).isEqualTo(1);
+    var a = ModelFile.load(crashed.resolve("checkpoints/epoch-002.zip"), true).graph();
+    var b = ModelFile.load(tmp.resolve("vgg-straight/checkpoints/epoch-002.zip"), true).graph();
+    assertThat(a.params().sub(b.params()).amaxNumber().doubleValue()).as("parameters and running statistics")
+        .isZero();
+    assertThat(a.getUpdater().getStateViewArray().sub(b.getUpdater().getStateViewArray()).amaxNumber()
+        .doubleValue()).as("updater state").isZero();
+  }
+
+  @Test
   void resumeWithFewerEpochsFollowsTheNewCosineSchedule() throws IOException {
     Path run = tmp.resolve("shortened");
     String[] cosine = {"fer.train.optimizer=sgd-nesterov", "fer.train.learning-rate=0.04",
