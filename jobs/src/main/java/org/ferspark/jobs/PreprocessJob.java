@@ -1,8 +1,11 @@
 package org.ferspark.jobs;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.PreprocessSettings;
@@ -21,6 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "fer-preprocess", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Decode, crop, grayscale, resize to 48x48, augment and split face images into Parquet tensors.")
 public final class PreprocessJob implements Callable<Integer> {
+  private static final String KRYO_REGISTRATOR = "spark.kryo.registrator";
+  private static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
 
   @Option(names = "--input", required = true, paramLabel = "PATH",
       description = "Dataset root, AffectNet folder/CSV or FER2013 CSV (any Hadoop path).")
@@ -70,11 +75,25 @@ public final class PreprocessJob implements Callable<Integer> {
     return PreprocessSettings.from(configOptions.load(flags), input, output, overwrite);
   }
 
+  /**
+   * The registrators of {@code spark.kryo.registrator} without ND4J's, which conf/spark-defaults.conf sets for every
+   * job: it loads the ND4J backend (native libraries, seconds) in every JVM that creates a Kryo instance, and this
+   * job never serialises an ND4J array.
+   */
+  static String withoutNd4jRegistrator(String registrators) {
+    return Arrays.stream(registrators.split(","))
+        .map(String::trim)
+        .filter(r -> !r.isEmpty() && !r.equals(ND4J_REGISTRATOR))
+        .collect(Collectors.joining(","));
+  }
+
   @Override
   public Integer call() throws Exception {
     PreprocessSettings settings = settings();
     JobRunner.startHeapSampler();
-    SparkSession spark = SparkSession.builder().appName("fer-preprocess").getOrCreate();
+    SparkSession spark = SparkSession.builder().appName("fer-preprocess")
+        .config(KRYO_REGISTRATOR, withoutNd4jRegistrator(new SparkConf().get(KRYO_REGISTRATOR, "")))
+        .getOrCreate();
     try {
       PreprocessReport report = PreprocessPipeline.run(spark, settings);
       Map<String, Object> summary = new LinkedHashMap<>();

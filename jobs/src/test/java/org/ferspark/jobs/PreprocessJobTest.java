@@ -44,6 +44,14 @@ class PreprocessJobTest {
   }
 
   @Test
+  void dropsOnlyNd4jsKryoRegistrator() {
+    assertThat(PreprocessJob.withoutNd4jRegistrator("org.nd4j.kryo.Nd4jRegistrator")).as("ND4J's alone").isEmpty();
+    assertThat(PreprocessJob.withoutNd4jRegistrator("a.Mine, org.nd4j.kryo.Nd4jRegistrator,b.Other"))
+        .as("a user's registrators are kept").isEqualTo("a.Mine,b.Other");
+    assertThat(PreprocessJob.withoutNd4jRegistrator("")).as("none").isEmpty();
+  }
+
+  @Test
   void exitsTwoForAnUnknownOption() {
     Result r = run("--input", "x", "--output", tmp.resolve("o1").toString(), "--frobnicate");
     assertThat(r.exit()).as("exit code; stderr: %s", r.err()).isEqualTo(JobRunner.USAGE);

@@ -1,65 +1,116 @@
 package org.ferspark.preprocessing.spark;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.ferspark.preprocessing.dataset.InputPlan;
 import org.ferspark.preprocessing.dataset.InputPlanner;
 import org.ferspark.preprocessing.dataset.InputRecord;
+import org.ferspark.preprocessing.dataset.Splits;
 
 /**
- * Turns an {@link InputPlan} into a distributed table of input records: label folders are listed on the
- * executors (one task per folder), CSV files are read and parsed on the executors with their line numbers.
+ * Turns an {@link InputPlan} into a distributed table of input records ({@link TensorSchema#INPUT}, Spark's internal
+ * rows, each with its fingerprint hash): label folders are listed on the executors ({@code file:} folders with
+ * {@link LocalListing}), CSV files are read and parsed on the executors, one task per file, so line numbers need no
+ * extra pass. A label folder whose inputs need a split is listed whole by one task (all folders of its label), which
+ * ranks them there ({@link ClassRanks}); every other folder gets a task of its own.
  */
 final class InputListing {
   private InputListing() {}
 
-  static Dataset<Row> of(SparkSession spark, InputPlan plan, SerializableHadoopConf conf) {
+  static JavaRDD<InternalRow> rows(SparkSession spark, InputPlan plan, SerializableHadoopConf conf, long seed,
+      Map<String, Map<String, Double>> poolRatios) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> records = plan instanceof InputPlan.Folder folder
-        ? folder(spark, folder, conf)
-        : csv(jsc, (InputPlan.Csv) plan);
-    return spark.createDataFrame(records, TensorSchema.INPUT);
+    return plan instanceof InputPlan.Folder folder
+        ? folder(jsc, folder, conf, seed, poolRatios)
+        : csv(jsc, (InputPlan.Csv) plan, conf);
   }
 
-  /** Only Rows and Strings cross task boundaries (Kryo 4, Spark's optional serializer, cannot handle records). */
-  private static JavaRDD<Row> folder(SparkSession spark, InputPlan.Folder folder, SerializableHadoopConf conf) {
+  /** The label folders listed by each task: one folder, or all folders of a label whose inputs need a split. */
+  static List<List<InputPlan.LabelDir>> listingTasks(List<InputPlan.LabelDir> dirs) {
+    Map<Integer, List<InputPlan.LabelDir>> ranked = new TreeMap<>();
+    List<List<InputPlan.LabelDir>> tasks = new ArrayList<>();
+    for (InputPlan.LabelDir dir : dirs) {
+      if (dir.split() == null && dir.label() >= 0) {
+        ranked.computeIfAbsent(dir.label(), l -> new ArrayList<>()).add(dir);
+      } else {
+        tasks.add(List.of(dir));
+      }
+    }
+    tasks.addAll(ranked.values());
+    return tasks;
+  }
+
+  /** Lists (and ranks) on the executors; the records leave a task as internal rows. */
+  private static JavaRDD<InternalRow> folder(JavaSparkContext jsc, InputPlan.Folder folder, SerializableHadoopConf conf,
+      long seed, Map<String, Map<String, Double>> poolRatios) {
     String root = folder.root();
-    List<InputPlan.LabelDir> dirs = folder.dirs();
-    List<Integer> indexes = java.util.stream.IntStream.range(0, dirs.size()).boxed().toList();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> listed = jsc.parallelize(indexes, Math.max(1, dirs.size()))
-        .flatMap(i -> new MappingIterator(listDir(root, dirs.get(i), conf)));
+    List<List<InputPlan.LabelDir>> tasks = listingTasks(folder.dirs());
+    List<Integer> indexes = java.util.stream.IntStream.range(0, tasks.size()).boxed().toList();
+    JavaRDD<InternalRow> listed = jsc.parallelize(indexes, Math.max(1, tasks.size())).flatMap(i -> {
+      List<InputPlan.LabelDir> dirs = tasks.get(i);
+      if (dirs.get(0).split() != null || dirs.get(0).label() < 0) {
+        return new MappingIterator(list(root, dirs.get(0), conf)); // nothing to rank: stream it
+      }
+      List<InputRecord> all = new ArrayList<>();
+      for (InputPlan.LabelDir dir : dirs) {
+        list(root, dir, conf).forEachRemaining(all::add);
+      }
+      long[] fingerprints = all.stream().mapToLong(TensorSchema::fingerprint).toArray(); // of the records as listed
+      List<InputRecord> ranked = ClassRanks.assign(all, seed, poolRatios);
+      // split by split, so the Parquet writer of each split is fed in one run, not switched row by row
+      return java.util.stream.IntStream.range(0, ranked.size()).boxed()
+          .sorted(java.util.Comparator.comparingInt(k -> splitOrder(ranked.get(k).split())))
+          .map(k -> TensorSchema.toInternalRow(ranked.get(k), (Long) fingerprints[k])).iterator();
+    });
     if (folder.strayFiles().isEmpty()) {
       return listed;
     }
-    List<Row> stray = folder.strayFiles().stream().map(TensorSchema::toRow).toList();
-    return listed.union(spark.createDataFrame(stray, TensorSchema.INPUT).toJavaRDD());
+    List<InternalRow> stray = folder.strayFiles().stream().map(TensorSchema::toInternalRow).toList();
+    return listed.union(jsc.parallelize(stray, 1));
+  }
+
+  private static int splitOrder(String split) {
+    int i = split == null ? -1 : Splits.ALL.indexOf(split);
+    return i < 0 ? Splits.ALL.size() : i;
+  }
+
+  private static Iterator<InputRecord> list(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
+      throws IOException {
+    return InputFiles.localPath(dir.path()) != null ? LocalListing.list(root, dir) : listDir(root, dir, conf);
   }
 
   /** Maps input records to rows lazily. */
-  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<Row> {
+  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<InternalRow> {
     @Override
     public boolean hasNext() {
       return records.hasNext();
     }
 
     @Override
-    public Row next() {
-      return TensorSchema.toRow(records.next());
+    public InternalRow next() {
+      return TensorSchema.toInternalRow(records.next());
     }
   }
 
@@ -75,7 +126,7 @@ final class InputListing {
    * into it until the kernel's link limit, listing every image again under a new id) are rejected and counted,
    * {@value #NOT_REGULAR} and {@value #LINK_LOOP}, never read or followed.
    */
-  private static Iterator<InputRecord> listDir(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
+  static Iterator<InputRecord> listDir(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
       throws IOException {
     Path rootPath = new Path(root);
     Path dirPath = new Path(dir.path());
@@ -174,19 +225,66 @@ final class InputListing {
     return false;
   }
 
-  private static JavaRDD<Row> csv(JavaSparkContext jsc, InputPlan.Csv csv) {
-    List<JavaRDD<Row>> parts = new ArrayList<>();
-    for (InputPlan.CsvFile file : csv.files()) {
-      var parser = file.parser();
-      parts.add(jsc.textFile(file.path())
-          .zipWithIndex()
-          .filter(t -> t._2() > 0 && !t._1().isBlank())
-          .map(t -> TensorSchema.toRow(parser.parse(t._1(), t._2() + 1))));
+  /**
+   * One task per CSV file reads it line by line (as Hadoop's text input does: LF, CR or CRLF ends a line; UTF-8) and
+   * parses each data line with its 1-based line number; blank lines are skipped but counted.
+   */
+  private static JavaRDD<InternalRow> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf) {
+    List<InputPlan.CsvFile> files = csv.files();
+    List<Integer> indexes = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
+    return jsc.parallelize(indexes, files.size())
+        .flatMap(i -> new MappingIterator(csvRecords(files.get(i), conf)));
+  }
+
+  private static Iterator<InputRecord> csvRecords(InputPlan.CsvFile file, SerializableHadoopConf conf)
+      throws IOException {
+    Path path = new Path(file.path());
+    FileSystem fs = path.getFileSystem(conf.get());
+    InputStream raw = fs.open(path);
+    CompressionCodec codec = new CompressionCodecFactory(conf.get()).getCodec(path);
+    BufferedReader reader = new BufferedReader(new InputStreamReader(
+        codec == null ? raw : codec.createInputStream(raw), StandardCharsets.UTF_8), 1 << 16);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener(ctx -> {
+        try {
+          reader.close();
+        } catch (IOException e) {
+          // closing a file that was read: nothing left to report
+        }
+      });
     }
-    JavaRDD<Row> all = parts.get(0);
-    for (int i = 1; i < parts.size(); i++) {
-      all = all.union(parts.get(i));
-    }
-    return all;
+    return new Iterator<>() {
+      private long lineNumber;
+      private InputRecord next = advance();
+
+      private InputRecord advance() {
+        try {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            lineNumber++;
+            if (lineNumber > 1 && !line.isBlank()) {
+              return file.parser().parse(line, lineNumber);
+            }
+          }
+          reader.close();
+          return null;
+        } catch (IOException e) {
+          throw new UncheckedIOException("reading " + path + " failed at line " + (lineNumber + 1), e);
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public InputRecord next() {
+        InputRecord current = next;
+        next = advance();
+        return current;
+      }
+    };
   }
 }

@@ -1,16 +1,14 @@
 package org.ferspark.preprocessing.spark;
 
-import java.io.FileNotFoundException;
+import static org.ferspark.preprocessing.spark.TensorSchema.utf8;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.Emotion;
 import org.ferspark.preprocessing.dataset.FaceExtractor;
@@ -18,82 +16,70 @@ import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.dataset.Outcome;
 import org.ferspark.preprocessing.image.Augmenter;
 import org.ferspark.preprocessing.image.FaceNormalizer;
-import org.ferspark.preprocessing.image.RejectException;
 
 /**
- * The executor side of preprocessing: reads each input's bytes through Hadoop, normalises the face, augments
- * train images and emits result rows lazily (memory bounded by one image, not by the partition).
+ * The executor side of preprocessing, one task per partition of input rows: reads each input's bytes
+ * ({@link InputFiles}), normalises the face, augments train images, writes each tensor to its split's Parquet file
+ * ({@link TensorOutput}) and each reject to the rejects file ({@link RejectsOutput}) as it goes, so memory is
+ * bounded by one image, not by the partition. Everything counted goes into one {@link PartitionStats}, added to
+ * {@link RunStats} when the partition is done and its files are closed.
  */
-final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
+final class ProcessPartition implements VoidFunction<Iterator<InternalRow>> {
   private static final long serialVersionUID = 1L;
   private final PreprocessSettings settings;
   private final SerializableHadoopConf conf;
+  private final RunStats stats;
 
-  ProcessPartition(PreprocessSettings settings, SerializableHadoopConf conf) {
+  ProcessPartition(PreprocessSettings settings, SerializableHadoopConf conf, RunStats stats) {
     this.settings = settings;
     this.conf = conf;
+    this.stats = stats;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> inputs) {
+  public void call(Iterator<InternalRow> inputs) throws IOException {
     FaceNormalizer.singleThreaded();
     FaceNormalizer normalizer = new FaceNormalizer(settings.imageSize(), settings.maxPixels(), settings.maxFileBytes());
     FaceExtractor extractor = new FaceExtractor(normalizer, new Augmenter(settings.augment(), settings.imageSize()),
         settings.augmentCopies(), settings.seed(), settings.imageSize());
     List<String> labels = Emotion.labelNames(settings.classes());
     TaskContext task = TaskContext.get();
-    boolean injectFailure = task != null && task.partitionId() == settings.failFirstAttemptOfPartition()
+    int partition = task == null ? 0 : task.partitionId();
+    long attempt = task == null ? 0 : task.taskAttemptId();
+    boolean injectFailure = task != null && partition == settings.failFirstAttemptOfPartition()
         && task.attemptNumber() == 0;
-    FileSystems files = new FileSystems(conf.get());
-    return new Iterator<>() {
-      private Iterator<Row> pending = Collections.emptyIterator();
-      private int processed;
-
-      @Override
-      public boolean hasNext() {
-        while (!pending.hasNext() && inputs.hasNext()) {
-          if (injectFailure && ++processed > 2) {
-            throw new IllegalStateException("injected failure (fer.preprocess.testing.fail-first-attempt-of-partition)");
-          }
-          InputRecord record = TensorSchema.fromRow(inputs.next());
-          if (!record.isRejected() && record.split() == null) {
-            record = InputRecord.rejected(record.id(), record.source(), "internal-error", "no split was assigned");
-          }
-          pending = extractor.process(record, this::read).stream().map(o -> toRow(o, labels)).iterator();
+    InputFiles files = new InputFiles(conf.get(), settings.maxFileBytes());
+    PartitionStats counted = new PartitionStats(partition);
+    Integer size = settings.imageSize();
+    try (TensorOutput.Writers tensors = new TensorOutput.Writers(settings, partition, attempt, conf.get());
+         RejectsOutput.Writer rejects = new RejectsOutput.Writer(settings.output(), partition, attempt, conf.get())) {
+      while (inputs.hasNext()) {
+        if (injectFailure && counted.inputs >= 2) {
+          throw new IllegalStateException("injected failure (fer.preprocess.testing.fail-first-attempt-of-partition)");
         }
-        return pending.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        hasNext();
-        return pending.next();
-      }
-
-      private byte[] read(String file) throws RejectException {
-        Path path = new Path(file);
-        try (InputStream in = files.forPath(path).open(path)) {
-          return readBounded(in, settings.maxFileBytes(), file);
-        } catch (FileNotFoundException e) {
-          throw new RejectException("file-not-found", "no such file: " + file);
-        } catch (IOException e) {
-          throw new RejectException("unreadable-file", "cannot read " + file + ": " + e.getMessage());
+        InternalRow row = inputs.next(); // may be a reused buffer: read before the next one
+        counted.input(row.getLong(TensorSchema.FINGERPRINT_INDEX));
+        InputRecord record = TensorSchema.fromInternalRow(row);
+        if (!record.isRejected() && record.split() == null) {
+          record = InputRecord.rejected(record.id(), record.source(), "internal-error", "no split was assigned");
+        }
+        for (Outcome o : extractor.process(record, files::read)) {
+          if (o.isRejected()) {
+            counted.reject(o.reason());
+            rejects.write(o);
+          } else {
+            String labelName = labels.get(o.label());
+            counted.tensor(o, labelName);
+            tensors.write(o.split(), new GenericInternalRow(new Object[] {utf8(o.id()), utf8(o.source()), o.label(),
+                utf8(labelName), o.pixels(), size, size, o.copy(), utf8(o.augmentation())}));
+          }
         }
       }
-    };
-  }
-
-  static byte[] readBounded(InputStream in, long maxBytes, String file) throws IOException, RejectException {
-    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-    if (bytes.length > maxBytes) {
-      throw new RejectException("file-too-large", file + " is larger than fer.image.max-file-bytes = " + maxBytes);
+      tensors.close();
+      rejects.close();
+      counted.tensorFiles.putAll(tensors.files());
+      counted.rejectsFile = rejects.path();
     }
-    return bytes;
-  }
-
-  private Row toRow(Outcome o, List<String> labels) {
-    boolean ok = !o.isRejected();
-    return RowFactory.create(o.id(), o.source(), o.label(), ok ? labels.get(o.label()) : null, o.pixels(),
-        settings.imageSize(), settings.imageSize(), o.copy(), o.augmentation(), o.split(), o.reason(), o.detail());
+    stats.add(counted);
   }
 }

@@ -11,16 +11,24 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.dataset.synthetic.AffectNetShapedOptions;
 import org.ferspark.preprocessing.dataset.synthetic.AffectNetShapedWriter;
+import org.ferspark.preprocessing.image.FaceBox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +103,51 @@ class OutputFingerprintTest {
     }
     assertThat(actual).as("tensor digests, reject digests and manifest fields vs %s", golden)
         .containsExactlyEntriesOf(expected);
+  }
+
+  @Test
+  void javaFingerprintOfARecordEqualsSparksXxhash64() {
+    List<InputRecord> records = List.of(
+        InputRecord.image("happy/a.jpg", "file:/x/happy/a.jpg", 3, null, "default", null, 1234),
+        InputRecord.image("t/é ü/b.png", "file:/x/t/é ü/b.png", 0, "train", null, new FaceBox(-3, 4, 50, 60), 0),
+        InputRecord.rejected("smile/c.jpg", "file:/x/smile/c.jpg", "unknown-label", "not a label"),
+        new InputRecord("f.csv:2", "f.csv line 2", null, "1 2 3 4", 6, "test", null, null, -1, null, null));
+    List<Row> rows = records.stream().map(r -> RowFactory.create(r.id(), r.source(), r.label(), r.split(),
+        r.box() == null ? null : r.box().x(), r.box() == null ? null : r.box().y(),
+        r.box() == null ? null : r.box().width(), r.box() == null ? null : r.box().height(), r.fileSize(),
+        r.inlinePixels())).toList();
+    StructType schema = new StructType().add("id", "string").add("source", "string").add("label", "int")
+        .add("split", "string").add("box_x", "int").add("box_y", "int").add("box_w", "int").add("box_h", "int")
+        .add("file_size", "long").add("inline_pixels", "string");
+    List<Long> spark = OutputFingerprintTest.spark.createDataFrame(rows, schema)
+        .select(functions.xxhash64(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new)))
+        .collectAsList().stream().map(r -> r.getLong(0)).toList();
+    assertThat(records.stream().map(TensorSchema::fingerprint).toList()).as("TensorSchema.fingerprint vs xxhash64")
+        .isEqualTo(spark);
+  }
+
+  @Test
+  void rankingInTheListingGivesTheSqlWindowsSplits() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    List<InputRecord> records = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int label = random.nextInt(3);
+      String id = "c" + label + "/" + Long.toHexString(random.nextLong()) + ".jpg";
+      records.add(i % 50 == 7 ? InputRecord.rejected(id, "file:/x/" + id, "not-a-regular-file", "fifo")
+          : InputRecord.image(id, "file:/x/" + id, label, null, "default", null, i));
+    }
+    records.add(InputRecord.image("c1/own.jpg", "file:/x/c1/own.jpg", 1, "test", null, null, 1));
+    Map<String, Map<String, Double>> ratios = Map.of("default", Map.of("train", 0.7, "validation", 0.2, "test", 0.1));
+    Map<String, String> listing = new TreeMap<>();
+    ClassRanks.assign(records, 11L, ratios).forEach(r -> listing.put(r.id(), String.valueOf(r.split())));
+    Map<String, String> sql = new TreeMap<>();
+    var rows = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(records.stream().map(TensorSchema::toInternalRow).toList(), 2);
+    SplitAssigner.assign(spark.internalCreateDataFrame(rows.rdd(), TensorSchema.INPUT, false), 11L, ratios,
+            new SplitAssigner.Needs(true, false, false), 0)
+        .select("id", "split").collectAsList().forEach(r -> sql.put(r.getString(0), String.valueOf(r.getString(1))));
+    assertThat(listing).as("splits ranked in the listing task vs by SplitAssigner's window").isEqualTo(sql);
+    assertThat(listing.values()).as("all three splits used").contains("train", "validation", "test");
   }
 
   /** Runs one case and records its location-free digests under {@code name.*}. */
