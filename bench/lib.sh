@@ -23,6 +23,6 @@ fer_first() {
   [[ -d "$dir" ]] && return 0
   rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
   tmp=$(cd "$dir.tmp" && pwd)
-  (cd "$from" && find . -type f -name '*.jpg' | sort -t/ -k3 | head -n "$n" | xargs cp --parents -t "$tmp")
+  (cd "$from" && find . -type f -name '*.jpg' | sort -t/ -k3 | sed -n "1,${n}p" | xargs cp --parents -t "$tmp")
   mv "$dir.tmp" "$dir"
 }

@@ -194,7 +194,8 @@ fer_submit() {
 # (jobs/target/cds/<Job>.jsa, or under FER_CDS_DIR) instead of finding and reading them in ~150 jars, which is most
 # of a small job's start-up (bench/RESULTS.md, issue 19). The first successful run after a build writes the archive
 # (a few seconds more, once). Used without a Spark install only (spark-submit's classpath differs); FER_CDS=0 turns
-# it off. A stale archive is never used: it must be newer than the jar and the classpath, and the JVM checks both.
+# it off (also when profiling with JFR, which aborts this JDK 17 at start-up with a dynamic archive). A stale archive
+# is never used: it must be newer than the jar and the classpath, and the JVM checks both.
 fer_cds() {
   FER_CDS_OPTS=()
   FER_CDS_DUMP=""

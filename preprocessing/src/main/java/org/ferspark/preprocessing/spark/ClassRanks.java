@@ -1,6 +1,7 @@
 package org.ferspark.preprocessing.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -46,13 +47,13 @@ final class ClassRanks {
     }
     List<InputRecord> out = new ArrayList<>(records);
     for (List<Ranked> members : classes.values()) {
-      members.sort(ORDER);
       Map<String, Double> ratios = poolRatios.get(members.get(0).record().pool());
       if (ratios == null) {
         continue;
       }
       List<String> order = splitsIn(ratios);
       double[] cumulative = cumulative(order, ratios);
+      sortByRank(members);
       for (int rank = 0; rank < members.size(); rank++) {
         InputRecord r = members.get(rank).record();
         if (r.split() == null && r.rejectReason() == null) {
@@ -63,6 +64,31 @@ final class ClassRanks {
       }
     }
     return out;
+  }
+
+  /**
+   * Sorts by {@link #ORDER}: by a primitive sort of the hashes when they are distinct (always, unless an id is listed
+   * twice), else with the full comparator.
+   */
+  private static void sortByRank(List<Ranked> members) {
+    long[] hashes = new long[members.size()];
+    for (int i = 0; i < hashes.length; i++) {
+      hashes[i] = members.get(i).hash();
+    }
+    Arrays.sort(hashes);
+    for (int i = 1; i < hashes.length; i++) {
+      if (hashes[i] == hashes[i - 1]) {
+        members.sort(ORDER);
+        return;
+      }
+    }
+    Ranked[] byRank = new Ranked[hashes.length];
+    for (Ranked m : members) {
+      byRank[Arrays.binarySearch(hashes, m.hash())] = m;
+    }
+    for (int i = 0; i < byRank.length; i++) {
+      members.set(i, byRank[i]);
+    }
   }
 
   private static List<String> splitsIn(Map<String, Double> ratios) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts distinct images (by a 128-bit digest of their pixels) that are originals in more than one split: the
- * manifest's {@code crossSplitDuplicates}. Works on the digests the partitions collected, on the driver: 16 bytes per
- * original.
+ * Counts distinct images (by a 96-bit digest of their pixels, so a false match among a million images has a chance
+ * of about 1e-17) that are originals in more than one split: the manifest's {@code crossSplitDuplicates}. Works on the
+ * digests the partitions collected, on the driver: 16 bytes per original.
  */
 final class CrossSplitDuplicates {
   private CrossSplitDuplicates() {}

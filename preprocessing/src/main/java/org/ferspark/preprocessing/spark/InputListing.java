@@ -32,9 +32,10 @@ import org.ferspark.preprocessing.dataset.Splits;
 /**
  * Turns an {@link InputPlan} into a distributed table of input records ({@link TensorSchema#INPUT}, Spark's internal
  * rows, each with its fingerprint hash): label folders are listed on the executors ({@code file:} folders with
- * {@link LocalListing}), CSV files are read and parsed on the executors, one task per file, so line numbers need no
- * extra pass. A label folder whose inputs need a split is listed whole by one task (all folders of its label), which
- * ranks them there ({@link ClassRanks}); every other folder gets a task of its own.
+ * {@link LocalListing}), CSV files are read and parsed on the executors, line by line, so line numbers need no extra
+ * pass. A label folder whose inputs need a split is listed whole by one task (all folders of its label), which ranks
+ * them there ({@link ClassRanks}); every other folder gets a task of its own. AffectNet's CSVs are read by one task,
+ * which rejects repeated ids ({@link Duplicates}) and ranks the training rows; FER2013 CSVs get a task per file.
  */
 final class InputListing {
   private InputListing() {}
@@ -44,7 +45,7 @@ final class InputListing {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return plan instanceof InputPlan.Folder folder
         ? folder(jsc, folder, conf, seed, poolRatios)
-        : csv(jsc, (InputPlan.Csv) plan, conf);
+        : csv(jsc, (InputPlan.Csv) plan, conf, seed, poolRatios);
   }
 
   /** The label folders listed by each task: one folder, or all folders of a label whose inputs need a split. */
@@ -79,10 +80,11 @@ final class InputListing {
       }
       long[] fingerprints = all.stream().mapToLong(TensorSchema::fingerprint).toArray(); // of the records as listed
       List<InputRecord> ranked = ClassRanks.assign(all, seed, poolRatios);
-      // split by split, so the Parquet writer of each split is fed in one run, not switched row by row
-      return java.util.stream.IntStream.range(0, ranked.size()).boxed()
-          .sorted(java.util.Comparator.comparingInt(k -> splitOrder(ranked.get(k).split())))
-          .map(k -> TensorSchema.toInternalRow(ranked.get(k), (Long) fingerprints[k])).iterator();
+      // split by split (one pass over the list per split), so each split's Parquet file is written in one run
+      return java.util.stream.IntStream.rangeClosed(0, Splits.ALL.size())
+          .flatMap(order -> java.util.stream.IntStream.range(0, ranked.size())
+              .filter(k -> splitOrder(ranked.get(k).split()) == order))
+          .mapToObj(k -> TensorSchema.toInternalRow(ranked.get(k), fingerprints[k])).iterator();
     });
     if (folder.strayFiles().isEmpty()) {
       return listed;
@@ -229,11 +231,33 @@ final class InputListing {
    * One task per CSV file reads it line by line (as Hadoop's text input does: LF, CR or CRLF ends a line; UTF-8) and
    * parses each data line with its 1-based line number; blank lines are skipped but counted.
    */
-  private static JavaRDD<InternalRow> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf) {
+  private static JavaRDD<InternalRow> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf,
+      long seed, Map<String, Map<String, Double>> poolRatios) {
     List<InputPlan.CsvFile> files = csv.files();
+    if (ranksInTheListing(csv)) {
+      return jsc.parallelize(List.of(0), 1).flatMap(unused -> {
+        List<InputRecord> all = new ArrayList<>();
+        for (InputPlan.CsvFile file : files) {
+          csvRecords(file, conf).forEachRemaining(all::add);
+        }
+        long[] fingerprints = all.stream().mapToLong(TensorSchema::fingerprint).toArray(); // of the rows as read
+        List<InputRecord> ranked = ClassRanks.assign(Duplicates.reject(all), seed, poolRatios);
+        return java.util.stream.IntStream.range(0, ranked.size())
+            .mapToObj(k -> TensorSchema.toInternalRow(ranked.get(k), fingerprints[k])).iterator();
+      });
+    }
     List<Integer> indexes = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
     return jsc.parallelize(indexes, files.size())
         .flatMap(i -> new MappingIterator(csvRecords(files.get(i), conf)));
+  }
+
+  /**
+   * Whether the CSV rows are read by one task, which checks repeated ids and ranks the splits itself: AffectNet's
+   * rows (a path, a box and a label: small). FER2013's rows carry their pixels as text (8 KB each), so its files are
+   * streamed, one task each, and ranked by {@link SplitAssigner}'s windows.
+   */
+  static boolean ranksInTheListing(InputPlan.Csv csv) {
+    return !csv.format().equals("fer2013-csv");
   }
 
   private static Iterator<InputRecord> csvRecords(InputPlan.CsvFile file, SerializableHadoopConf conf)

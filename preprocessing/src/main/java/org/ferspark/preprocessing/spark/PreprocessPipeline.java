@@ -106,9 +106,12 @@ public final class PreprocessPipeline {
       int tasks = InputListing.listingTasks(folder.dirs()).size() + (folder.strayFiles().isEmpty() ? 0 : 1);
       return new SplitAssigner.Needs(false, false, tasks < 2 * cores);
     }
-    List<InputPlan.CsvFile> files = ((InputPlan.Csv) plan).files();
-    return new SplitAssigner.Needs(files.stream().anyMatch(f -> f.parser().leavesSplitsToAssign()),
-        files.stream().anyMatch(f -> f.parser().idsMayRepeat()), true);
+    InputPlan.Csv csv = (InputPlan.Csv) plan;
+    if (InputListing.ranksInTheListing(csv)) {
+      return new SplitAssigner.Needs(false, false, true); // one listing task: spread its rows
+    }
+    return new SplitAssigner.Needs(csv.files().stream().anyMatch(f -> f.parser().leavesSplitsToAssign()),
+        csv.files().stream().anyMatch(f -> f.parser().idsMayRepeat()), true);
   }
 
   private static PreprocessReport summarise(PreprocessSettings settings, InputPlan plan,

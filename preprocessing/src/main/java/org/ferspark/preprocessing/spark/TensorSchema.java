@@ -104,9 +104,10 @@ public final class TensorSchema {
     UTF8String source = utf8(r.source());
     UTF8String split = utf8(r.split());
     UTF8String inline = utf8(r.inlinePixels());
-    long fingerprint = listedFingerprint != null ? listedFingerprint : fingerprint(id, source, r.label(), split, b,
-        r.fileSize(), inline);
-    return new GenericInternalRow(new Object[] {id, source, utf8(r.path()), inline, r.label(), split, utf8(r.pool()),
+    long fingerprint = listedFingerprint != null ? listedFingerprint
+        : fingerprint(id, source, r.label(), split, b, r.fileSize(), inline);
+    UTF8String path = r.path() == r.source() ? source : utf8(r.path());
+    return new GenericInternalRow(new Object[] {id, source, path, inline, r.label(), split, utf8(r.pool()),
         b == null ? null : b.x(), b == null ? null : b.y(), b == null ? null : b.width(),
         b == null ? null : b.height(), r.fileSize(), utf8(r.rejectReason()), utf8(r.rejectDetail()), fingerprint});
   }

@@ -127,27 +127,36 @@ class OutputFingerprintTest {
   }
 
   @Test
-  void rankingInTheListingGivesTheSqlWindowsSplits() {
+  void rankingAndDuplicateChecksInTheListingGiveTheSqlWindowsResult() {
     java.util.SplittableRandom random = new java.util.SplittableRandom(3);
     List<InputRecord> records = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       int label = random.nextInt(3);
       String id = "c" + label + "/" + Long.toHexString(random.nextLong()) + ".jpg";
-      records.add(i % 50 == 7 ? InputRecord.rejected(id, "file:/x/" + id, "not-a-regular-file", "fifo")
-          : InputRecord.image(id, "file:/x/" + id, label, null, "default", null, i));
+      records.add(i % 50 == 7 ? InputRecord.rejected(id, "t.csv line " + i, "excluded-none", "code 8")
+          : InputRecord.image(id, "t.csv line " + i, label, null, "default", null, i));
     }
-    records.add(InputRecord.image("c1/own.jpg", "file:/x/c1/own.jpg", 1, "test", null, null, 1));
+    records.add(InputRecord.image("c1/own.jpg", "v.csv line 2", 1, "test", null, null, 1));
+    for (int i : new int[] {3, 7, 40, 57}) { // listed again: in the same pool, with its own split, after a reject
+      InputRecord r = records.get(i);
+      records.add(InputRecord.image(r.id(), "u.csv line " + i, 1, i == 40 ? "test" : null, i == 40 ? null : "default",
+          null, 2));
+    }
     Map<String, Map<String, Double>> ratios = Map.of("default", Map.of("train", 0.7, "validation", 0.2, "test", 0.1));
     Map<String, String> listing = new TreeMap<>();
-    ClassRanks.assign(records, 11L, ratios).forEach(r -> listing.put(r.id(), String.valueOf(r.split())));
+    ClassRanks.assign(Duplicates.reject(records), 11L, ratios)
+        .forEach(r -> listing.put(r.source(), r.split() + " " + r.rejectReason() + " " + r.rejectDetail()));
     Map<String, String> sql = new TreeMap<>();
     var rows = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(records.stream().map(TensorSchema::toInternalRow).toList(), 2);
     SplitAssigner.assign(spark.internalCreateDataFrame(rows.rdd(), TensorSchema.INPUT, false), 11L, ratios,
-            new SplitAssigner.Needs(true, false, false), 0)
-        .select("id", "split").collectAsList().forEach(r -> sql.put(r.getString(0), String.valueOf(r.getString(1))));
-    assertThat(listing).as("splits ranked in the listing task vs by SplitAssigner's window").isEqualTo(sql);
-    assertThat(listing.values()).as("all three splits used").contains("train", "validation", "test");
+            new SplitAssigner.Needs(true, true, false), 0)
+        .select("source", "split", "reject_reason", "reject_detail").collectAsList()
+        .forEach(r -> sql.put(r.getString(0), r.getString(1) + " " + r.getString(2) + " " + r.getString(3)));
+    assertThat(listing).as("splits and rejects from the listing task vs from SplitAssigner's windows").isEqualTo(sql);
+    assertThat(listing.values()).as("all three splits used, duplicates rejected")
+        .anyMatch(v -> v.startsWith("train ")).anyMatch(v -> v.startsWith("validation "))
+        .anyMatch(v -> v.startsWith("test ")).anyMatch(v -> v.contains(" duplicate-input "));
   }
 
   /** Runs one case and records its location-free digests under {@code name.*}. */
