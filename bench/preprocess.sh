@@ -4,7 +4,7 @@
 # AffectNet-shaped set (~400x400 colour JPEGs with face boxes), all in one run; plus an optional scale run.
 #
 #   bench/preprocess.sh [--only fer|affectnet|scale] [--affectnet-count N] [--fer-limit N] [--scale N]
-#                       [--small-fer N] [--small-affectnet N] [--baseline-only] [--keep-output]
+#                       [--small-fer N] [--small-affectnet N] [--repeat N] [--baseline-only] [--keep-output]
 #
 # Env: FER2013 (default ../shared/data/fer2013), FER_DRIVER_MEMORY (passed to submit-scripts/preprocess.sh),
 #      PYTHON (default /usr/bin/python3, with Debian's python3-opencv), PREPROCESS_SCRIPT (default
@@ -18,7 +18,8 @@
 # pinned to the same core (JIT and GC threads included) and local[2] on both cores; each on the full set and on a
 # small set of the same shape (the first --small-fer files by name; --small-affectnet generated rows), so that
 # margin rate = (full - small images) / (full - small seconds): start-up, planning and per-job fixed costs cancel,
-# reading and the Parquet write stay in. The small runs' times are the fixed cost of a job.
+# reading and the Parquet write stay in. The small runs' times are the fixed cost of a job. Each baseline and job run
+# is repeated --repeat times (default 3) and the median taken, as a 2-second margin moves with a busy neighbour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -33,6 +34,7 @@ affectnet_count=3000
 fer_limit=0
 small_fer=1000
 small_affectnet=100
+repeat=3
 scale=0
 baseline_only=0
 keep_output=0
@@ -43,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --fer-limit) fer_limit=${2:?}; shift 2 ;;
     --small-fer) small_fer=${2:?}; shift 2 ;;
     --small-affectnet) small_affectnet=${2:?}; shift 2 ;;
+    --repeat) repeat=${2:?}; shift 2 ;;
     --scale) scale=${2:?}; shift 2 ;;
     --baseline-only) baseline_only=1; shift ;;
     --keep-output) keep_output=1; shift ;;
@@ -51,7 +54,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 case "$only" in all|fer|affectnet|scale) ;; *) echo "--only must be fer, affectnet or scale" >&2; usage ;; esac
-for n in "$affectnet_count" "$fer_limit" "$scale" "$small_fer" "$small_affectnet"; do
+for n in "$affectnet_count" "$fer_limit" "$scale" "$small_fer" "$small_affectnet" "$repeat"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "counts must be non-negative integers, got '$n'" >&2; usage; }
 done
 if [[ "$only" == scale && "$scale" -eq 0 ]]; then
@@ -130,6 +133,24 @@ job() {
   fi
 }
 
+# median KEY JSON...: the run (JSON line) whose KEY is the median of the runs given
+median() {
+  local key=$1; shift
+  local j
+  for j in "$@"; do printf '%s\t%s\n' "$(jnum "$key" "$j")" "$j"; done | sort -g | sed -n "$(( ($# + 1) / 2 ))p" | cut -f2-
+}
+
+# repeated KEY CMD...: runs CMD (printing a JSON line) --repeat times, prints the run with the median KEY
+repeated() {
+  local key=$1; shift
+  local runs=() i r
+  for (( i = 0; i < repeat; i++ )); do
+    r=$("$@") || exit 1
+    runs+=("$r")
+  done
+  median "$key" "${runs[@]}"
+}
+
 ROWS=()
 FIXED=()
 # compare NAME INPUT SMALL_INPUT BASELINE_ARGS -- JOB_ARGS: baseline, then the job on the small and the full input,
@@ -141,7 +162,7 @@ compare() {
   [[ $# -gt 0 ]] && shift
   job_args=("$@")
   local b images base_rate
-  measured "$name baseline" b baseline "$name" "${base_args[@]}"
+  measured "$name baseline" b repeated seconds baseline "$name" "${base_args[@]}"
   images=$(jnum images "$b")
   base_rate=$(jnum imagesPerSec "$b")
   echo "[$name] baseline: $b" >&2
@@ -152,8 +173,8 @@ compare() {
   local m cols=()
   for m in 1 2; do
     local s f
-    measured "$name small local[$m]" s job "$name-small-$m" "local[$m]" "$small" "${job_args[@]}"
-    measured "$name full local[$m]" f job "$name-$m" "local[$m]" "$input" "${job_args[@]}"
+    measured "$name small local[$m]" s repeated wallSeconds job "$name-small-$m" "local[$m]" "$small" "${job_args[@]}"
+    measured "$name full local[$m]" f repeated wallSeconds job "$name-$m" "local[$m]" "$input" "${job_args[@]}"
     echo "[$name] local[$m] small: $s" >&2
     echo "[$name] local[$m] full:  $f" >&2
     local ns nf ws wf js jf rate jrate

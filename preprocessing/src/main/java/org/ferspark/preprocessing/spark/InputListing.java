@@ -23,15 +23,13 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.ferspark.preprocessing.dataset.InputPlan;
 import org.ferspark.preprocessing.dataset.InputPlanner;
 import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.dataset.Splits;
 
 /**
- * Turns an {@link InputPlan} into a distributed table of input records ({@link TensorSchema#INPUT}, Spark's internal
- * rows, each with its fingerprint hash): label folders are listed on the executors ({@code file:} folders with
+ * Turns an {@link InputPlan} into a distributed collection of input records, each with its fingerprint hash: label folders are listed on the executors ({@code file:} folders with
  * {@link LocalListing}), CSV files are read and parsed on the executors, line by line, so line numbers need no extra
  * pass. A label folder whose inputs need a split is listed whole by one task (all folders of its label), which ranks
  * them there ({@link ClassRanks}); every other folder gets a task of its own. AffectNet's CSVs are read by one task,
@@ -40,7 +38,7 @@ import org.ferspark.preprocessing.dataset.Splits;
 final class InputListing {
   private InputListing() {}
 
-  static JavaRDD<InternalRow> rows(SparkSession spark, InputPlan plan, SerializableHadoopConf conf, long seed,
+  static JavaRDD<ListedInput> rows(SparkSession spark, InputPlan plan, SerializableHadoopConf conf, long seed,
       Map<String, Map<String, Double>> poolRatios) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return plan instanceof InputPlan.Folder folder
@@ -63,13 +61,13 @@ final class InputListing {
     return tasks;
   }
 
-  /** Lists (and ranks) on the executors; the records leave a task as internal rows. */
-  private static JavaRDD<InternalRow> folder(JavaSparkContext jsc, InputPlan.Folder folder, SerializableHadoopConf conf,
+  /** Lists (and ranks) on the executors. */
+  private static JavaRDD<ListedInput> folder(JavaSparkContext jsc, InputPlan.Folder folder, SerializableHadoopConf conf,
       long seed, Map<String, Map<String, Double>> poolRatios) {
     String root = folder.root();
     List<List<InputPlan.LabelDir>> tasks = listingTasks(folder.dirs());
     List<Integer> indexes = java.util.stream.IntStream.range(0, tasks.size()).boxed().toList();
-    JavaRDD<InternalRow> listed = jsc.parallelize(indexes, Math.max(1, tasks.size())).flatMap(i -> {
+    JavaRDD<ListedInput> listed = jsc.parallelize(indexes, Math.max(1, tasks.size())).flatMap(i -> {
       List<InputPlan.LabelDir> dirs = tasks.get(i);
       if (dirs.get(0).split() != null || dirs.get(0).label() < 0) {
         return new MappingIterator(list(root, dirs.get(0), conf)); // nothing to rank: stream it
@@ -84,13 +82,13 @@ final class InputListing {
       return java.util.stream.IntStream.rangeClosed(0, Splits.ALL.size())
           .flatMap(order -> java.util.stream.IntStream.range(0, ranked.size())
               .filter(k -> splitOrder(ranked.get(k).split()) == order))
-          .mapToObj(k -> TensorSchema.toInternalRow(ranked.get(k), fingerprints[k])).iterator();
+          .mapToObj(k -> new ListedInput(ranked.get(k), fingerprints[k])).iterator();
     });
     if (folder.strayFiles().isEmpty()) {
       return listed;
     }
-    List<InternalRow> stray = folder.strayFiles().stream().map(TensorSchema::toInternalRow).toList();
-    return listed.union(jsc.parallelize(stray, 1));
+    List<InputRecord> stray = folder.strayFiles(); // in the closure: Java serialisation, not Kryo
+    return listed.union(jsc.parallelize(List.of(0), 1).flatMap(unused -> new MappingIterator(stray.iterator())));
   }
 
   private static int splitOrder(String split) {
@@ -103,16 +101,17 @@ final class InputListing {
     return InputFiles.localPath(dir.path()) != null ? LocalListing.list(root, dir) : listDir(root, dir, conf);
   }
 
-  /** Maps input records to rows lazily. */
-  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<InternalRow> {
+  /** Pairs input records with their fingerprints, lazily. */
+  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<ListedInput> {
     @Override
     public boolean hasNext() {
       return records.hasNext();
     }
 
     @Override
-    public InternalRow next() {
-      return TensorSchema.toInternalRow(records.next());
+    public ListedInput next() {
+      InputRecord r = records.next();
+      return new ListedInput(r, TensorSchema.fingerprint(r));
     }
   }
 
@@ -231,7 +230,7 @@ final class InputListing {
    * One task per CSV file reads it line by line (as Hadoop's text input does: LF, CR or CRLF ends a line; UTF-8) and
    * parses each data line with its 1-based line number; blank lines are skipped but counted.
    */
-  private static JavaRDD<InternalRow> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf,
+  private static JavaRDD<ListedInput> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf,
       long seed, Map<String, Map<String, Double>> poolRatios) {
     List<InputPlan.CsvFile> files = csv.files();
     if (ranksInTheListing(csv)) {
@@ -243,7 +242,7 @@ final class InputListing {
         long[] fingerprints = all.stream().mapToLong(TensorSchema::fingerprint).toArray(); // of the rows as read
         List<InputRecord> ranked = ClassRanks.assign(Duplicates.reject(all), seed, poolRatios);
         return java.util.stream.IntStream.range(0, ranked.size())
-            .mapToObj(k -> TensorSchema.toInternalRow(ranked.get(k), fingerprints[k])).iterator();
+            .mapToObj(k -> new ListedInput(ranked.get(k), fingerprints[k])).iterator();
       });
     }
     List<Integer> indexes = java.util.stream.IntStream.range(0, files.size()).boxed().toList();

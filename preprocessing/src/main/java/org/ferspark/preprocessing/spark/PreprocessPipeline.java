@@ -67,12 +67,14 @@ public final class PreprocessPipeline {
     // shuffles a plan needs; a label-folder listing is processed where it is listed. Everything the manifest counts
     // is counted on the way (RunStats), not in later passes, and nothing is cached.
     Map<String, Map<String, Double>> ratios = poolRatios(settings);
-    JavaRDD<InternalRow> inputs = InputListing.rows(spark, plan, conf, settings.seed(), ratios);
+    JavaRDD<ListedInput> inputs = InputListing.rows(spark, plan, conf, settings.seed(), ratios);
     SplitAssigner.Needs needs = needs(plan, spark.sparkContext().defaultParallelism());
     if (needs.ranks() || needs.duplicateIds() || needs.repartition() || settings.partitions() > 0) {
       try (QuerySettings ignored = QuerySettings.apply(spark, querySettings(plan))) {
-        inputs = SplitAssigner.assign(spark.internalCreateDataFrame(inputs.rdd(), TensorSchema.INPUT, false),
-            settings.seed(), ratios, needs, settings.partitions()).queryExecution().toRdd().toJavaRDD();
+        JavaRDD<InternalRow> rows = inputs.map(ListedInput::toRow);
+        inputs = SplitAssigner.assign(spark.internalCreateDataFrame(rows.rdd(), TensorSchema.INPUT, false),
+            settings.seed(), ratios, needs, settings.partitions()).queryExecution().toRdd().toJavaRDD()
+            .map(ListedInput::fromRow);
       }
     }
     inputs.foreachPartition(new ProcessPartition(settings, conf, stats));

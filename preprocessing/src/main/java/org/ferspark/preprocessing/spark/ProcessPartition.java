@@ -18,13 +18,13 @@ import org.ferspark.preprocessing.image.Augmenter;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 
 /**
- * The executor side of preprocessing, one task per partition of input rows: reads each input's bytes
+ * The executor side of preprocessing, one task per partition of inputs: reads each input's bytes
  * ({@link InputFiles}), normalises the face, augments train images, writes each tensor to its split's Parquet file
  * ({@link TensorOutput}) and each reject to the rejects file ({@link RejectsOutput}) as it goes, so memory is
  * bounded by one image, not by the partition. Everything counted goes into one {@link PartitionStats}, added to
  * {@link RunStats} when the partition is done and its files are closed.
  */
-final class ProcessPartition implements VoidFunction<Iterator<InternalRow>> {
+final class ProcessPartition implements VoidFunction<Iterator<ListedInput>> {
   private static final long serialVersionUID = 1L;
   private final PreprocessSettings settings;
   private final SerializableHadoopConf conf;
@@ -37,7 +37,7 @@ final class ProcessPartition implements VoidFunction<Iterator<InternalRow>> {
   }
 
   @Override
-  public void call(Iterator<InternalRow> inputs) throws IOException {
+  public void call(Iterator<ListedInput> inputs) throws IOException {
     FaceNormalizer.singleThreaded();
     FaceNormalizer normalizer = new FaceNormalizer(settings.imageSize(), settings.maxPixels(), settings.maxFileBytes());
     FaceExtractor extractor = new FaceExtractor(normalizer, new Augmenter(settings.augment(), settings.imageSize()),
@@ -57,9 +57,9 @@ final class ProcessPartition implements VoidFunction<Iterator<InternalRow>> {
         if (injectFailure && counted.inputs >= 2) {
           throw new IllegalStateException("injected failure (fer.preprocess.testing.fail-first-attempt-of-partition)");
         }
-        InternalRow row = inputs.next(); // may be a reused buffer: read before the next one
-        counted.input(row.getLong(TensorSchema.FINGERPRINT_INDEX));
-        InputRecord record = TensorSchema.fromInternalRow(row);
+        ListedInput listed = inputs.next();
+        counted.input(listed.fingerprint());
+        InputRecord record = listed.record();
         if (!record.isRejected() && record.split() == null) {
           record = InputRecord.rejected(record.id(), record.source(), "internal-error", "no split was assigned");
         }
