@@ -9,6 +9,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.preprocessing.spark.PreprocessPipeline;
 import org.ferspark.preprocessing.spark.PreprocessReport;
 import picocli.CommandLine.Command;
@@ -87,10 +88,32 @@ public final class PreprocessJob implements Callable<Integer> {
         .collect(Collectors.joining(","));
   }
 
+  /**
+   * In local mode the driver JVM runs the tasks, and the first task would load OpenCV's native libraries (about a
+   * second: JavaCPP looks each one up in every jar of the classpath, then loads them): started here, on a thread of
+   * its own, that overlaps with Spark's start-up. A failure is left to the task, which loads them again and reports it.
+   */
+  static Thread preloadOpenCvInLocalMode(String master) {
+    if (!master.startsWith("local")) {
+      return null;
+    }
+    Thread preload = new Thread(() -> {
+      try {
+        FaceNormalizer.loadNatives();
+      } catch (RuntimeException | LinkageError e) {
+        // the first task loads them again and fails with this error, naming it
+      }
+    }, "fer-opencv-preload");
+    preload.setDaemon(true);
+    preload.start();
+    return preload;
+  }
+
   @Override
   public Integer call() throws Exception {
     PreprocessSettings settings = settings();
     JobRunner.startHeapSampler();
+    preloadOpenCvInLocalMode(new SparkConf().get("spark.master", ""));
     SparkSession spark = SparkSession.builder().appName("fer-preprocess")
         .config(KRYO_REGISTRATOR, withoutNd4jRegistrator(new SparkConf().get(KRYO_REGISTRATOR, "")))
         .getOrCreate();

@@ -29,21 +29,44 @@ import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.dataset.Splits;
 
 /**
- * Turns an {@link InputPlan} into a distributed collection of input records, each with its fingerprint hash: label folders are listed on the executors ({@code file:} folders with
- * {@link LocalListing}), CSV files are read and parsed on the executors, line by line, so line numbers need no extra
- * pass. A label folder whose inputs need a split is listed whole by one task (all folders of its label), which ranks
- * them there ({@link ClassRanks}); every other folder gets a task of its own. AffectNet's CSVs are read by one task,
- * which rejects repeated ids ({@link Duplicates}) and ranks the training rows; FER2013 CSVs get a task per file.
+ * Turns an {@link InputPlan} into a distributed collection of input records, each with its fingerprint hash: label
+ * folders are listed on the executors ({@code file:} folders with {@link LocalListing}), CSV files are read and parsed
+ * on the executors, line by line, so line numbers need no extra pass. A label folder whose inputs need a split is
+ * listed whole by one task (all folders of its label), which ranks them there ({@link ClassRanks}); every other folder
+ * gets a task of its own. AffectNet's CSVs are read whole by one task, or by one per core when they are small
+ * ({@link #csvCopies}), which rejects repeated ids ({@link Duplicates}) and ranks the training rows; FER2013 CSVs get
+ * a task per file.
  */
 final class InputListing {
   private InputListing() {}
 
+  /**
+   * @param csvCopies for CSVs read by one task ({@link #ranksInTheListing}): how many tasks read them whole, each
+   *     keeping every {@code csvCopies}-th row (see {@link #csvCopies}); 1 otherwise
+   */
   static JavaRDD<ListedInput> rows(SparkSession spark, InputPlan plan, SerializableHadoopConf conf, long seed,
-      Map<String, Map<String, Double>> poolRatios) {
+      Map<String, Map<String, Double>> poolRatios, int csvCopies) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return plan instanceof InputPlan.Folder folder
         ? folder(jsc, folder, conf, seed, poolRatios)
-        : csv(jsc, (InputPlan.Csv) plan, conf, seed, poolRatios);
+        : csv(jsc, (InputPlan.Csv) plan, conf, seed, poolRatios, csvCopies);
+  }
+
+  /** The most CSV bytes all copies together may read ({@link #csvCopies}): about a second of parsing. */
+  static final long CSV_COPIES_BYTES = 64L << 20;
+
+  /**
+   * How many tasks read CSVs that one task must see whole (AffectNet: repeated ids, ranks by class): one per core
+   * when all of them together read at most {@value #CSV_COPIES_BYTES} bytes, so the rows are processed where they are
+   * read, spread over the cores without a shuffle (each copy ranks every row and keeps every n-th: the same splits
+   * as one task); otherwise one, and the rows are shuffled to the cores ({@link SplitAssigner}). {@code csvBytes}
+   * is the CSVs' total size; {@code partitions} the requested number of processing partitions (0: not set).
+   */
+  static int csvCopies(InputPlan plan, int cores, long csvBytes, int partitions) {
+    if (!(plan instanceof InputPlan.Csv csv) || !ranksInTheListing(csv) || partitions > 0) {
+      return 1;
+    }
+    return cores > 1 && (long) cores * csvBytes <= CSV_COPIES_BYTES ? cores : 1;
   }
 
   /** The label folders listed by each task: one folder, or all folders of a label whose inputs need a split. */
@@ -231,18 +254,19 @@ final class InputListing {
    * parses each data line with its 1-based line number; blank lines are skipped but counted.
    */
   private static JavaRDD<ListedInput> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf,
-      long seed, Map<String, Map<String, Double>> poolRatios) {
+      long seed, Map<String, Map<String, Double>> poolRatios, int copies) {
     List<InputPlan.CsvFile> files = csv.files();
     if (ranksInTheListing(csv)) {
-      return jsc.parallelize(List.of(0), 1).flatMap(unused -> {
+      List<Integer> copyIndexes = java.util.stream.IntStream.range(0, copies).boxed().toList();
+      return jsc.parallelize(copyIndexes, copies).flatMap(copy -> {
         List<InputRecord> all = new ArrayList<>();
         for (InputPlan.CsvFile file : files) {
           csvRecords(file, conf).forEachRemaining(all::add);
         }
-        long[] fingerprints = all.stream().mapToLong(TensorSchema::fingerprint).toArray(); // of the rows as read
         List<InputRecord> ranked = ClassRanks.assign(Duplicates.reject(all), seed, poolRatios);
-        return java.util.stream.IntStream.range(0, ranked.size())
-            .mapToObj(k -> new ListedInput(ranked.get(k), fingerprints[k])).iterator();
+        // this copy's share: every copies-th row, with the fingerprint of the row as read
+        return java.util.stream.IntStream.range(0, ranked.size()).filter(k -> k % copies == copy)
+            .mapToObj(k -> new ListedInput(ranked.get(k), TensorSchema.fingerprint(all.get(k)))).iterator();
       });
     }
     List<Integer> indexes = java.util.stream.IntStream.range(0, files.size()).boxed().toList();

@@ -67,8 +67,10 @@ public final class PreprocessPipeline {
     // shuffles a plan needs; a label-folder listing is processed where it is listed. Everything the manifest counts
     // is counted on the way (RunStats), not in later passes, and nothing is cached.
     Map<String, Map<String, Double>> ratios = poolRatios(settings);
-    JavaRDD<ListedInput> inputs = InputListing.rows(spark, plan, conf, settings.seed(), ratios);
-    SplitAssigner.Needs needs = needs(plan, spark.sparkContext().defaultParallelism());
+    int cores = spark.sparkContext().defaultParallelism();
+    int csvCopies = InputListing.csvCopies(plan, cores, csvBytes(plan, hadoop), settings.partitions());
+    JavaRDD<ListedInput> inputs = InputListing.rows(spark, plan, conf, settings.seed(), ratios, csvCopies);
+    SplitAssigner.Needs needs = needs(plan, cores, csvCopies);
     if (needs.ranks() || needs.duplicateIds() || needs.repartition() || settings.partitions() > 0) {
       try (QuerySettings ignored = QuerySettings.apply(spark, querySettings(plan))) {
         JavaRDD<InternalRow> rows = inputs.map(ListedInput::toRow);
@@ -100,9 +102,10 @@ public final class PreprocessPipeline {
    * Which shuffles the plan needs: ranks where some input has no split of its own, a check where ids can repeat,
    * and a repartition unless the listing has at least two tasks per core (each label folder, or each label whose
    * folders are ranked, is one listing task; processing them where they are listed saves a shuffle of every input
-   * row, and with several tasks per core the uneven folder sizes still keep the cores busy).
+   * row, and with several tasks per core the uneven folder sizes still keep the cores busy) or CSVs read whole are
+   * read by a task per core ({@code csvCopies}, {@link InputListing#csvCopies}).
    */
-  static SplitAssigner.Needs needs(InputPlan plan, int cores) {
+  static SplitAssigner.Needs needs(InputPlan plan, int cores, int csvCopies) {
     if (plan instanceof InputPlan.Folder folder) {
       // ids are paths below the root, so unique; the listing ranks label folders itself (InputListing)
       int tasks = InputListing.listingTasks(folder.dirs()).size() + (folder.strayFiles().isEmpty() ? 0 : 1);
@@ -110,10 +113,24 @@ public final class PreprocessPipeline {
     }
     InputPlan.Csv csv = (InputPlan.Csv) plan;
     if (InputListing.ranksInTheListing(csv)) {
-      return new SplitAssigner.Needs(false, false, true); // one listing task: spread its rows
+      // read by one task per core: process the rows there; by one task: spread them over the cores
+      return new SplitAssigner.Needs(false, false, csvCopies < cores);
     }
     return new SplitAssigner.Needs(csv.files().stream().anyMatch(f -> f.parser().leavesSplitsToAssign()),
         csv.files().stream().anyMatch(f -> f.parser().idsMayRepeat()), true);
+  }
+
+  /** The total size of a CSV plan's files (0 for a folder plan): one status call per file, on the driver. */
+  private static long csvBytes(InputPlan plan, Configuration hadoop) throws IOException {
+    if (!(plan instanceof InputPlan.Csv csv)) {
+      return 0;
+    }
+    long bytes = 0;
+    for (InputPlan.CsvFile file : csv.files()) {
+      Path path = new Path(file.path());
+      bytes += path.getFileSystem(hadoop).getFileStatus(path).getLen();
+    }
+    return bytes;
   }
 
   private static PreprocessReport summarise(PreprocessSettings settings, InputPlan plan,

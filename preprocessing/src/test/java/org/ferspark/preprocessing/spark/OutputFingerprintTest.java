@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.dataset.InputPlan;
 import org.ferspark.preprocessing.dataset.InputRecord;
 import org.ferspark.preprocessing.dataset.synthetic.AffectNetShapedOptions;
 import org.ferspark.preprocessing.dataset.synthetic.AffectNetShapedWriter;
@@ -55,6 +56,7 @@ class OutputFingerprintTest {
   static SparkSession spark;
   static Configuration hadoop;
   static final Map<String, String> actual = new TreeMap<>();
+  static final Map<String, String> shuffledAffectNet = new TreeMap<>();
 
   @BeforeAll
   static void runAllCases() throws IOException {
@@ -77,6 +79,9 @@ class OutputFingerprintTest {
     addDuplicateRows(written.trainingCsv(), written.validationCsv());
     run("affectnet", affectnet.toString(), affectnet, true, Map.of("fer.preprocess.format", "affectnet",
         "fer.preprocess.augment-copies", 1));
+    // the same input through the other listing path: one listing task, rows shuffled to 3 partitions
+    run(shuffledAffectNet, "affectnet-shuffled", affectnet.toString(), affectnet, true, Map.of(
+        "fer.preprocess.format", "affectnet", "fer.preprocess.augment-copies", 1, "fer.preprocess.partitions", 3));
 
     Path csv = ferCsv(tmp.resolve("fer2013.csv"));
     run("fer2013-csv", csv.toString(), tmp, true, Map.of("fer.preprocess.augment-copies", 1));
@@ -103,6 +108,33 @@ class OutputFingerprintTest {
     }
     assertThat(actual).as("tensor digests, reject digests and manifest fields vs %s", golden)
         .containsExactlyEntriesOf(expected);
+  }
+
+  @Test
+  void affectNetCsvsReadByATaskPerCoreGiveTheOutputOfOneListingTaskAndAShuffle() {
+    assertThat(InputListing.csvCopies(new InputPlan.Csv("affectnet", List.of()), 2, 1 << 20, 0))
+        .as("the golden run reads the CSVs in a task per core").isEqualTo(2);
+    Map<String, String> expected = new TreeMap<>();
+    actual.forEach((k, v) -> {
+      if (k.startsWith("affectnet.")) {
+        expected.put(k.substring("affectnet.".length()), v);
+      }
+    });
+    Map<String, String> shuffled = new TreeMap<>();
+    shuffledAffectNet.forEach((k, v) -> shuffled.put(k.substring("affectnet-shuffled.".length()), v));
+    assertThat(shuffled).as("fer.preprocess.partitions = 3 (one listing task, SplitAssigner's shuffle) vs default")
+        .containsExactlyEntriesOf(expected);
+  }
+
+  @Test
+  void csvsAreReadByATaskPerCoreOnlyWhenThatIsCheap() {
+    InputPlan affectnet = new InputPlan.Csv("affectnet", List.of());
+    assertThat(InputListing.csvCopies(affectnet, 4, 8 << 20, 0)).as("4 x 8 MB").isEqualTo(4);
+    assertThat(InputListing.csvCopies(affectnet, 4, 40 << 20, 0)).as("4 x 40 MB").isEqualTo(1);
+    assertThat(InputListing.csvCopies(affectnet, 1, 1 << 20, 0)).as("one core").isEqualTo(1);
+    assertThat(InputListing.csvCopies(affectnet, 4, 1 << 20, 6)).as("partitions requested").isEqualTo(1);
+    assertThat(InputListing.csvCopies(new InputPlan.Csv("fer2013-csv", List.of()), 4, 1 << 20, 0))
+        .as("FER2013 CSVs: a task per file").isEqualTo(1);
   }
 
   @Test
@@ -162,6 +194,11 @@ class OutputFingerprintTest {
   /** Runs one case and records its location-free digests under {@code name.*}. */
   private static void run(String name, String input, Path root, boolean fingerprintIsLocationFree,
       Map<String, Object> flags, String... sets) throws IOException {
+    run(actual, name, input, root, fingerprintIsLocationFree, flags, sets);
+  }
+
+  private static void run(Map<String, String> into, String name, String input, Path root,
+      boolean fingerprintIsLocationFree, Map<String, Object> flags, String... sets) throws IOException {
     Path out = tmp.resolve("out-" + name);
     PreprocessSettings settings = SparkFixture.settings(input, out.toString(), false, flags, sets);
     PreprocessReport report = PreprocessPipeline.run(spark, settings);
@@ -174,28 +211,28 @@ class OutputFingerprintTest {
           String.valueOf(t.label()), String.valueOf(t.copy()), String.valueOf(t.augmentation()),
           t.height() + "x" + t.width(), digest(List.of(HexFormat.of().formatHex(t.pixels())))));
     }
-    groups.forEach((g, rows) -> actual.put(name + ".tensors." + g, rows.size() + " " + digest(rows)));
+    groups.forEach((g, rows) -> into.put(name + ".tensors." + g, rows.size() + " " + digest(rows)));
 
     List<String> rejects = new ArrayList<>();
     for (SparkFixture.Reject r : SparkFixture.rejects(out.toString(), hadoop)) {
       rejects.add(String.join("|", free(r.source(), roots), r.id(), r.reason(), free(r.detail(), roots)));
     }
-    actual.put(name + ".rejects", rejects.size() + " " + digest(rejects));
+    into.put(name + ".rejects", rejects.size() + " " + digest(rejects));
 
     JsonNode manifest = SparkFixture.manifest(out.toString(), hadoop);
-    flatten(name + ".manifest", manifest, actual);
+    flatten(name + ".manifest", manifest, into);
     for (String volatileKey : List.of("createdAt", "fingerprint", "input")) {
-      actual.remove(name + ".manifest." + volatileKey);
+      into.remove(name + ".manifest." + volatileKey);
     }
-    actual.keySet().removeIf(k -> k.startsWith(name + ".manifest.config."));
+    into.keySet().removeIf(k -> k.startsWith(name + ".manifest.config."));
     if (!fingerprintIsLocationFree) {
-      actual.remove(name + ".manifest.inputFingerprint");
+      into.remove(name + ".manifest.inputFingerprint");
     }
     assertThat(manifest.path("config")).as("%s: manifest config", name)
         .isEqualTo(SparkFixture.JSON.readTree(settings.configJson()));
     assertThat(manifest.path("fingerprint").asText()).as("%s: dataset fingerprint from input fingerprint + config",
         name).isEqualTo(Manifest.fingerprint(manifest.path("inputFingerprint").asText(), settings.configJson()));
-    actual.put(name + ".report", report.inputs() + " inputs " + report.originals() + " originals "
+    into.put(name + ".report", report.inputs() + " inputs " + report.originals() + " originals "
         + report.augmented() + " augmented " + report.rejected() + " rejected " + report.rejectedByReason()
         + " " + report.originalsBySplit() + " duplicates " + report.crossSplitDuplicates());
   }
