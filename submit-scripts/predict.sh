@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Facial-expression label and class probabilities of images (local, plain java, no Spark).
 # Usage: submit-scripts/predict.sh [--model FILE] [--json] [--detect-faces] [--top K] IMAGE|DIR...
-#          [--min-face PX] [--detector-model FILE] [--config FILE] [--set KEY=VALUE ...]
+#          [--min-face PX] [--detector blazeface|haar|dnn] [--detector-model FILE] [--config FILE] [--set KEY=VALUE ...]
 # Without --model it uses models/fer2013-default.zip. Directories are searched recursively, in path order.
 # Predictions go to stdout (a table, or --json lines); failures and the summary line to stderr.
 # Env: FER_PREDICT_MEMORY (heap, default 2g).

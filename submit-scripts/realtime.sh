@@ -2,7 +2,7 @@
 # Realtime facial-expression recognition on a camera, a video file or images (local, plain java, no Spark).
 # Usage: submit-scripts/realtime.sh (--camera N | --video FILE | --image FILE|DIR) [--model FILE]
 #          [--headless --out DIR] [--min-face PX] [--detect-every N] [--smoothing ALPHA] [--max-frames N]
-#          [--detector-model FILE] [--config FILE] [--set fer.realtime.KEY=VALUE ...]
+#          [--detector blazeface|haar|dnn] [--detector-model FILE] [--config FILE] [--set fer.realtime.KEY=VALUE ...]
 # Without --model it uses models/fer2013-default.zip. --headless writes DIR/annotated.mp4 and DIR/frames.jsonl.
 # Env: FER_REALTIME_MEMORY (heap, default 2g); OMP_NUM_THREADS (DL4J threads, default 1: one core for the classifier).
 # Exit codes: 0 ok, 1 failed, 2 bad usage.

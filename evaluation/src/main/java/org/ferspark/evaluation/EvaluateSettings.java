@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.util.List;
 import org.ferspark.evaluation.predict.FaceViews;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.config.FerConfig;
 
 /**
- * The evaluation job's settings ({@code fer.evaluate.*} in {@code evaluation/src/main/resources/reference.conf}),
- * bound once from the resolved configuration; a bad value is a {@link FerConfig.ConfigError} naming the key.
+ * The evaluation job's settings ({@code fer.evaluate.*} in {@code evaluation/src/main/resources/reference.conf}, and
+ * the shared {@code fer.min-confidence}), bound once from the resolved configuration; a bad value is a
+ * {@link FerConfig.ConfigError} naming the key.
  *
  * @param defaultModel model file used when neither {@code --model} nor {@code --peer} is given
  * @param split the split scored
@@ -17,9 +19,10 @@ import org.ferspark.preprocessing.config.FerConfig;
  * @param samplesPerCell gallery faces per model, true class and correct/incorrect
  * @param tta test-time augmentation
  * @param ttaViews which views test-time augmentation averages
+ * @param minConfidence {@code fer.min-confidence}: the report gives coverage and accuracy of the faces at or above it
  */
 public record EvaluateSettings(String defaultModel, String split, int batch, int partitions, int samplesPerCell,
-    boolean tta, FaceViews.Tta ttaViews) {
+    boolean tta, FaceViews.Tta ttaViews, double minConfidence) {
   public static final List<String> SPLITS = List.of("train", "validation", "test");
 
   /** Binds {@code fer.evaluate}. */
@@ -28,7 +31,7 @@ public record EvaluateSettings(String defaultModel, String split, int batch, int
       Config c = config.getConfig("fer.evaluate");
       EvaluateSettings s = new EvaluateSettings(c.getString("default-model"), c.getString("split"),
           c.getInt("batch"), c.getInt("partitions"), c.getInt("samples-per-cell"), c.getBoolean("tta"),
-          FaceViews.Tta.byKey(c.getString("tta-views").trim()));
+          FaceViews.Tta.byKey(c.getString("tta-views").trim()), MinConfidence.from(config));
       check(s.ttaViews != null, "fer.evaluate.tta-views must be six or ten-crop, got '" + c.getString("tta-views")
           + "'");
       check(s.batch >= 1 && s.batch <= 4096, "fer.evaluate.batch must be 1..4096, got " + s.batch);

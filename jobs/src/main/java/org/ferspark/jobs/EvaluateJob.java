@@ -17,9 +17,11 @@ import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.MetricsJson;
 import org.ferspark.evaluation.report.HtmlReport;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
+import org.ferspark.evaluation.metrics.RiskCoverage;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.PeerSpec;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.io.OutputClaim;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
  * Keras peers) in one Spark pass and writes the report: {@code metrics.json}, {@code confusion_matrix.csv} and
  * {@code confusion_matrix_normalized.csv} in {@code --report} for one model; for several, those files in
  * {@code --report/<name>/} and {@code comparison.json} (side-by-side scores, McNemar tests) in {@code --report}.
+ * A model file's temperature is applied to its probabilities; the report shows ECE and the reliability diagram before
+ * (T = 1) and after, and accuracy against coverage ({@code --min-confidence P}: at P exactly).
  *
  * <p>Needs a finished preprocessing output ({@code manifest.json} written) and model files of its classes. Run:
  * {@code submit-scripts/evaluate.sh --data out/sample --model out/model/model.zip --report out/report --tta}.
@@ -71,6 +75,11 @@ public final class EvaluateJob implements Callable<Integer> {
           + " or ten-crop (4 corners + centre, and their mirrors).")
   String tta;
 
+  @Option(names = "--min-confidence", paramLabel = "P",
+      description = "Also report the coverage and the accuracy of the faces whose top (calibrated) probability is "
+          + "at least P; the others count as 'uncertain' (fer.min-confidence, default 0).")
+  Double minConfidence;
+
   @Option(names = "--overwrite", description = "Replace the report files of an earlier run in --report.")
   boolean overwrite;
 
@@ -92,6 +101,9 @@ public final class EvaluateJob implements Callable<Integer> {
     if (tta != null) {
       flags.put("fer.evaluate.tta", true);
       flags.put("fer.evaluate.tta-views", tta);
+    }
+    if (minConfidence != null) {
+      flags.put(MinConfidence.KEY, MinConfidence.check(minConfidence, "--min-confidence"));
     }
     return EvaluateSettings.from(configOptions.load(flags));
   }
@@ -126,8 +138,13 @@ public final class EvaluateJob implements Callable<Integer> {
       checkReportDir(dir, overwrite);
     }
     EvaluationPipeline.Inputs inputs = EvaluationPipeline.prepare(data, settings.split(), specs, new Configuration());
+    for (var m : inputs.models()) {
+      MinConfidence.checkClassNames(m.spec().convention().outputLabels(), settings.minConfidence(),
+          m.spec().location());
+    }
     Report r;
     SparkSession spark = SparkSession.builder().appName("fer-evaluate").getOrCreate();
+    StageProgress.follow(spark.sparkContext(), "fer-evaluate");
     try {
       r = run(spark, inputs, settings, dir, overwrite);
       if (remote) {
@@ -156,6 +173,17 @@ public final class EvaluateJob implements Callable<Integer> {
       row.put("macroF1", round(m.plain().macroF1()));
       if (m.tta() != null) {
         row.put("ttaAccuracy", round(m.tta().accuracy()));
+      }
+      row.put("ece", round(m.plain().ece()));
+      if (m.uncalibrated() != null) {
+        row.put("temperature", round(m.temperature()));
+        row.put("uncalibratedEce", round(m.uncalibrated().ece()));
+      }
+      RiskCoverage.Point kept = m.plain().riskCoverage() == null ? null : m.plain().riskCoverage().atMinConfidence();
+      if (kept != null) {
+        row.put("minConfidence", kept.threshold());
+        row.put("coverage", round(kept.coverage()));
+        row.put("coveredAccuracy", round(kept.accuracy()));
       }
       rows.add(row);
     }

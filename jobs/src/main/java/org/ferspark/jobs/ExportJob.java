@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * Exports a model file to ONNX (opset 13): input {@code input} = {@code N×1×48×48} float pixels {@code x / 255},
  * output = the class probabilities; class names, input convention and the source file's sha256 in the ONNX
- * {@code metadata_props}. Spark-free: runs with plain {@code java}.
+ * {@code metadata_props}, and for a calibrated model its {@code temperature} (the output is the network's own
+ * softmax: calibrated probabilities are {@code softmax(ln p / T)}). Spark-free: runs with plain {@code java}.
  *
  * <p>Needs a model file (a training run's {@code model.zip}, or the shipped {@code models/fer2013-default.zip}) and
  * the shaded jar. Run: {@code submit-scripts/export.sh --model models/fer2013-default.zip --onnx fer.onnx}. Exit
@@ -102,6 +103,10 @@ public final class ExportJob implements Callable<Integer> {
     extra.put("source_model", model.getFileName().toString());
     extra.put("source_sha256", sha);
     extra.put("batch_norm", fold ? "folded into the convolutions" : "kept (inference mode, running statistics)");
+    if (loaded.metadata().calibration() != null) {
+      // the graph's output is the uncalibrated softmax; a runtime applies softmax(ln p / T) itself
+      extra.put("temperature", Double.toString(loaded.metadata().temperature()));
+    }
     byte[] bytes = OnnxExporter.export(graph, loaded.metadata(), extra);
     Path dir = onnx.toAbsolutePath().getParent();
     Files.createDirectories(dir);

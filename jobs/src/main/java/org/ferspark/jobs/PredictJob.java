@@ -14,10 +14,10 @@ import org.ferspark.jobs.predict.PredictSettings;
 import org.ferspark.jobs.predict.PredictionWriter;
 import org.ferspark.jobs.predict.Predictor;
 import org.ferspark.jobs.predict.TableWriter;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.preprocessing.config.ConfigOptions;
 import org.ferspark.realtime.app.FaceClassifier;
-import org.ferspark.realtime.app.RealtimeApp;
 import org.ferspark.realtime.app.RealtimeSettings;
 import org.ferspark.realtime.detect.FaceDetector;
 import picocli.CommandLine;
@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
  * Prints the expression label and class probabilities of face images (the paper's Figures 12–14): an aligned table,
  * or ({@code --json}) one JSON line per image or face. Each image is a face crop, normalised exactly as in training
  * by {@link FaceClassifier}; with {@code --detect-faces} the realtime app's detector finds the faces first and each
- * gets a line with its box. Spark-free: runs with plain {@code java}.
+ * gets a line with its box. The probabilities are calibrated with the model file's temperature (if it has one); with
+ * {@code --min-confidence P} a face whose top probability is below P is labelled {@code uncertain}. Spark-free: runs
+ * with plain {@code java}.
  *
  * <p>Needs a model file ({@code --model}, default {@code fer.realtime.model} = {@code models/fer2013-default.zip}
  * under the repository root) and the shaded jar ({@code mvn -DskipTests package}). Run:
@@ -66,9 +68,18 @@ public final class PredictJob implements Callable<Integer> {
   @Option(names = "--min-face", paramLabel = "PX", description = "Smallest face side to detect, in pixels.")
   Integer minFace;
 
+  @Option(names = "--detector", paramLabel = "KIND",
+      description = "Face detector for --detect-faces: blazeface, haar or dnn (fer.realtime.detector.kind).")
+  String detector;
+
   @Option(names = "--detector-model", paramLabel = "FILE",
-      description = "Detect with the OpenCV DNN (SSD) face detector in FILE instead of the Haar cascade.")
+      description = "Detect with the OpenCV DNN (SSD) face detector in FILE.")
   File detectorModel;
+
+  @Option(names = "--min-confidence", paramLabel = "P",
+      description = "Label a face 'uncertain' when its top (calibrated) probability is below P "
+          + "(fer.min-confidence, default 0 = never).")
+  Double minConfidence;
 
   @Mixin
   ConfigOptions configOptions = new ConfigOptions();
@@ -89,9 +100,15 @@ public final class PredictJob implements Callable<Integer> {
     if (minFace != null) {
       flags.put("fer.realtime.detector.min-face", minFace);
     }
+    if (detector != null) {
+      flags.put("fer.realtime.detector.kind", detector);
+    }
     if (detectorModel != null) {
       flags.put("fer.realtime.detector.kind", "dnn");
       flags.put("fer.realtime.detector.model", detectorModel.getAbsolutePath());
+    }
+    if (minConfidence != null) {
+      flags.put(MinConfidence.KEY, MinConfidence.check(minConfidence, "--min-confidence"));
     }
     return PredictSettings.from(configOptions.load(flags), RealtimeSettings.root());
   }
@@ -101,9 +118,9 @@ public final class PredictJob implements Callable<Integer> {
     if (top != null && top < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
     }
-    if (!detectFaces && (minFace != null || detectorModel != null)) {
+    if (!detectFaces && (minFace != null || detector != null || detectorModel != null)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--min-face and --detector-model apply to --detect-faces only");
+          "--min-face, --detector and --detector-model apply to --detect-faces only");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -128,8 +145,10 @@ public final class PredictJob implements Callable<Integer> {
     List<ImageFiles.Input> inputs = ImageFiles.list(paths);
     LoadedModel loaded = FaceClassifier.load(s.realtime().model(), defaultModel);
     FaceClassifier classifier = new FaceClassifier(loaded, s.realtime().cropMargin(), s.maxPixels(), s.maxFileBytes());
-    try (FaceDetector detector = detectFaces ? RealtimeApp.detector(s.realtime()) : null) {
-      return new Predictor(classifier, detector, writer, s.maxFileBytes(), BATCH).run(inputs);
+    double minConfidence = s.realtime().minConfidence();
+    MinConfidence.checkClassNames(classifier.classNames(), minConfidence, s.realtime().model().toString());
+    try (FaceDetector detector = detectFaces ? s.realtime().detector().create() : null) {
+      return new Predictor(classifier, detector, writer, s.maxFileBytes(), BATCH, minConfidence).run(inputs);
     }
   }
 }

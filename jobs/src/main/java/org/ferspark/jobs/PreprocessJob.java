@@ -117,6 +117,7 @@ public final class PreprocessJob implements Callable<Integer> {
     SparkSession spark = SparkSession.builder().appName("fer-preprocess")
         .config(KRYO_REGISTRATOR, withoutNd4jRegistrator(new SparkConf().get(KRYO_REGISTRATOR, "")))
         .getOrCreate();
+    StageProgress.follow(spark.sparkContext(), "fer-preprocess");
     try {
       PreprocessReport report = PreprocessPipeline.run(spark, settings);
       Map<String, Object> summary = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package org.ferspark.jobs;
 
 import com.typesafe.config.Config;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,10 @@ import org.ferspark.model.net.OneDnn;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.model.train.EpochTrainer;
 import org.ferspark.model.train.FineTune;
+import org.ferspark.model.train.HadoopMirror;
 import org.ferspark.model.train.LabelSet;
 import org.ferspark.model.train.LocalEpochTrainer;
+import org.ferspark.model.train.OutputDir;
 import org.ferspark.model.train.TensorDataset;
 import org.ferspark.model.train.TrainSettings;
 import org.ferspark.model.train.TrainingLoop;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Option;
 /**
  * Training job: preprocessed Parquet tensors to {@code model.zip}, {@code history.csv}/{@code .json} and
  * {@code checkpoints/} in {@code --out}, on Spark (parameter averaging, the default) or in this JVM
- * ({@code --no-spark}); both share {@link TrainingLoop}.
+ * ({@code --no-spark}); both share {@link TrainingLoop}, which at the end fits {@code model.zip}'s temperature on the
+ * validation split ({@code fer.train.calibrate}).
  *
  * <p>Needs a finished preprocessing output ({@code manifest.json} written). Run:
  * {@code submit-scripts/train.sh --data out/sample --out out/model --arch vgg-bn --epochs 5}.
@@ -48,8 +50,9 @@ public final class TrainJob implements Callable<Integer> {
       description = "Preprocessed dataset (the preprocessing job's --output; any Hadoop path).")
   String data;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (local).")
-  File out;
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Output directory: local, or any Hadoop path (staged locally, copied after every epoch).")
+  String out;
 
   @Option(names = "--arch", paramLabel = "NAME", description = "Architecture: paper-cnn, vgg-bn.")
   String arch;
@@ -73,9 +76,11 @@ public final class TrainJob implements Callable<Integer> {
   boolean noSpark;
 
   @Option(names = "--init-from", paramLabel = "MODEL.zip",
-      description = "Fine-tune: start from this model's weights (its architecture; output layer rebuilt for the "
-          + "dataset's classes, the parent's rows copied for classes of the same name).")
-  File initFrom;
+      description = "Fine-tune: start from this model's weights (any Hadoop path; its architecture; output layer "
+          + "rebuilt for the dataset's classes, the parent's rows copied for classes of the same name).")
+  String initFrom;
+
+  private Path initFromLocal;
 
   @Option(names = "--freeze-until", paramLabel = "LAYER|N",
       description = "With --init-from: freeze LAYER (or the first N pooling blocks) and every layer before it.")
@@ -109,7 +114,7 @@ public final class TrainJob implements Callable<Integer> {
     put(flags, "fer.train.batch", batch);
     put(flags, "fer.train.balance", balance);
     if (initFrom != null) {
-      String parentArch = FineTune.parentMetadata(initFrom.toPath()).architecture();
+      String parentArch = FineTune.parentMetadata(initFromLocal()).architecture();
       if (arch != null && !arch.trim().equals(parentArch)) {
         throw new FerConfig.ConfigError("--arch " + arch + " differs from --init-from " + initFrom + ", a "
             + parentArch + " network; a fine-tune keeps the parent's architecture");
@@ -132,15 +137,15 @@ public final class TrainJob implements Callable<Integer> {
     if (resume && overwrite) {
       throw new FerConfig.ConfigError("--resume and --overwrite exclude each other");
     }
-    Start start = new Start(config, initFrom == null ? null : initFrom.toPath(), freezeUntil);
+    Start start = new Start(config, initFrom == null ? null : initFromLocal(), freezeUntil);
     Report report;
     if (noSpark) {
-      report = run(null, settings, data, out.toPath(), resume, overwrite, start);
+      report = run(null, settings, data, out, resume, overwrite, start);
     } else {
-      prepare(settings, data, out.toPath(), resume, overwrite, start);
+      prepare(settings, data, out, resume, overwrite, start);
       SparkSession spark = SparkSession.builder().appName("fer-train").getOrCreate();
       try {
-        report = run(spark, settings, data, out.toPath(), resume, overwrite, start);
+        report = run(spark, settings, data, out, resume, overwrite, start);
       } finally {
         spark.stop();
       }
@@ -158,9 +163,12 @@ public final class TrainJob implements Callable<Integer> {
     summary.put("stoppedEarly", r.stoppedEarly());
     summary.put("seconds", round(r.seconds(), 1));
     summary.put("imagesPerSecond", round(r.imagesPerSecond(), 1));
-    summary.put("model", r.model().toAbsolutePath().toString());
+    summary.put("temperature", r.temperature());
+    summary.put("model", HadoopMirror.isHadoop(out) ? new org.apache.hadoop.fs.Path(out, "model.zip").toString()
+        : r.model().toAbsolutePath().toString());
     if (initFrom != null) {
-      summary.put("parent", initFrom.getAbsolutePath());
+      summary.put("parent", HadoopMirror.isHadoop(initFrom) ? initFrom : Path.of(initFrom).toAbsolutePath()
+          .toString());
     }
     JobRunner.printSummary("fer-train", summary);
     return JobRunner.OK;
@@ -172,11 +180,20 @@ public final class TrainJob implements Callable<Integer> {
    */
   public static Report run(SparkSession spark, TrainSettings settings, String data, Path out, boolean resume,
       boolean overwrite) throws IOException {
-    return run(spark, settings, data, out, resume, overwrite, Start.FRESH);
+    return run(spark, settings, data, out.toString(), resume, overwrite, Start.FRESH);
   }
 
   /** As above, from {@code start}: the run's classes ({@code fer.train.labels.*}) and the model to fine-tune. */
   public static Report run(SparkSession spark, TrainSettings settings, String data, Path out, boolean resume,
+      boolean overwrite, Start start) throws IOException {
+    return run(spark, settings, data, out.toString(), resume, overwrite, start);
+  }
+
+  /**
+   * As above, into {@code out}: a local directory or a Hadoop path ({@link HadoopMirror}: the run is staged in a
+   * local temporary directory, deleted at the end, and copied up after every epoch).
+   */
+  public static Report run(SparkSession spark, TrainSettings settings, String data, String out, boolean resume,
       boolean overwrite, Start start) throws IOException {
     Prepared prepared = prepare(settings, data, out, resume, overwrite, start);
     LabelSet labels = prepared.labels();
@@ -205,11 +222,19 @@ public final class TrainJob implements Callable<Integer> {
     }
     LOG.info("fer-train: {} on {} ({} classes, train {} / validation {} images) -> {}", settings.arch(), data,
         manifest.classes(), manifest.splitTotals().get("train"), validation.size(), out);
-    try (OutputClaim claim = OutputClaim.acquire(new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri()),
-        new Configuration(), "fer-train", resume || overwrite)) {
-      TrainingLoop loop = new TrainingLoop(settings, manifest, validation, trainForEval, out, prepared.fineTune());
+    boolean remote = HadoopMirror.isHadoop(out);
+    Path local = remote ? Files.createTempDirectory("fer-train-staging-") : localPath(out);
+    org.apache.hadoop.fs.Path claimed = remote ? new org.apache.hadoop.fs.Path(out)
+        : new org.apache.hadoop.fs.Path(local.toAbsolutePath().toUri());
+    try (OutputClaim claim = OutputClaim.acquire(claimed, remote ? hadoop : new Configuration(), "fer-train",
+        resume || overwrite)) {
+      OutputDir dir = new OutputDir(local, remote ? new HadoopMirror(out, local, hadoop) : null);
+      TrainingLoop loop = new TrainingLoop(settings, manifest, validation, trainForEval, dir, prepared.fineTune());
       return new Report(trainer.mode(), loop.run(trainer, resume, overwrite));
     } finally {
+      if (remote) {
+        deleteTree(local);
+      }
       if (trainer instanceof AutoCloseable c) {
         try {
           c.close();
@@ -224,8 +249,8 @@ public final class TrainJob implements Callable<Integer> {
    * Checks data, output, the run's classes and the parent model before anything is written or Spark starts; every
    * problem with the classes or the parent is a {@link FerConfig.ConfigError} (exit code 2).
    */
-  static Prepared prepare(TrainSettings settings, String data, Path out, boolean resume, boolean overwrite,
-      Start start) {
+  static Prepared prepare(TrainSettings settings, String data, String out, boolean resume, boolean overwrite,
+      Start start) throws IOException {
     DatasetManifest dataset = checkInputs(settings, data, out, resume, overwrite);
     List<String> parentLabels = start.initFrom() == null ? List.of()
         : FineTune.parentMetadata(start.initFrom()).classNames();
@@ -237,21 +262,62 @@ public final class TrainJob implements Callable<Integer> {
   }
 
   /** Checks data and output before anything starts; returns the dataset's manifest. */
-  static DatasetManifest checkInputs(TrainSettings settings, String data, Path out, boolean resume,
-      boolean overwrite) {
-    if (out.toString().matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
-      throw new InputError("--out must be a local directory, got " + out);
-    }
+  static DatasetManifest checkInputs(TrainSettings settings, String data, String out, boolean resume,
+      boolean overwrite) throws IOException {
     DatasetManifest manifest = DatasetManifest.read(data, new Configuration());
     manifest.requireShape(settings.imageSize());
     manifest.requireSplit("train");
     manifest.requireSplit("validation");
-    if (!resume && !overwrite && (Files.exists(out.resolve("model.zip"))
-        || Files.isDirectory(out.resolve("checkpoints")))) {
+    if (HadoopMirror.isHadoop(out)) {
+      HadoopMirror.checkTarget(out, resume, overwrite, new Configuration());
+      return manifest;
+    }
+    Path dir = localPath(out);
+    if (!resume && !overwrite && (Files.exists(dir.resolve("model.zip"))
+        || Files.isDirectory(dir.resolve("checkpoints")))) {
       throw new InputError("--out " + out + " already holds a trained model or checkpoints; pass --resume to "
           + "continue that run or --overwrite to replace it");
     }
     return manifest;
+  }
+
+  /** {@code --init-from} as a local file: a Hadoop path is copied to a temporary file once. */
+  private Path initFromLocal() {
+    if (initFromLocal == null) {
+      initFromLocal = localCopy(initFrom);
+    }
+    return initFromLocal;
+  }
+
+  static Path localCopy(String location) {
+    if (!HadoopMirror.isHadoop(location)) {
+      return localPath(location);
+    }
+    try {
+      org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
+      Path local = Files.createTempFile("fer-init-from-", "-" + remote.getName());
+      local.toFile().deleteOnExit();
+      remote.getFileSystem(new Configuration()).copyToLocalFile(false, remote,
+          new org.apache.hadoop.fs.Path(local.toUri()), true);
+      return local;
+    } catch (IOException e) {
+      throw new InputError("--init-from " + location + ": cannot read it: " + e.getMessage());
+    }
+  }
+
+  /** A plain path or a {@code file:} URI as a local path. */
+  static Path localPath(String location) {
+    return location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the staging directory {}: {}", dir, e.toString());
+    }
   }
 
   private static void put(Map<String, Object> flags, String key, Object value) {

@@ -2,6 +2,7 @@ package org.ferspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,7 @@ import org.ferspark.evaluation.metrics.ConfusionMatrixCsv;
 import org.ferspark.evaluation.metrics.MetricsJson;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
+import org.ferspark.model.io.Calibration;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelMetadata;
 import org.ferspark.model.net.ArchitectureOptions;
@@ -94,7 +96,7 @@ class EvaluateJobTest {
         List.of(ModelSpec.fer(modelA.toString())), new Configuration()), settings, one, false);
     assertThat(names(one)).as("no curves.png: this model file has no training history").containsExactly(
         ConfusionMatrixCsv.COUNTS, "confusion_matrix.png", ConfusionMatrixCsv.NORMALIZED, "index.html",
-        MetricsJson.METRICS, "reliability.png", "samples.png");
+        MetricsJson.METRICS, "reliability.png", "risk_coverage.png", "samples.png");
     assertThat(r.files()).hasSize(4).last().isEqualTo(one.resolve("index.html"));
     JsonNode metrics = JSON.readTree(one.resolve(MetricsJson.METRICS).toFile());
     assertThat(metrics.path("examples").asLong()).isEqualTo(70);
@@ -106,7 +108,8 @@ class EvaluateJobTest {
         ModelSpec.fer(modelB.toString())), new Configuration()), settings, two, false);
     assertThat(names(two)).containsExactly("a", "b", MetricsJson.COMPARISON, "index.html");
     assertThat(names(two.resolve("b"))).containsExactly(ConfusionMatrixCsv.COUNTS, "confusion_matrix.png",
-        ConfusionMatrixCsv.NORMALIZED, "index.html", MetricsJson.METRICS, "reliability.png", "samples.png");
+        ConfusionMatrixCsv.NORMALIZED, "index.html", MetricsJson.METRICS, "reliability.png", "risk_coverage.png",
+        "samples.png");
     JsonNode comparison = JSON.readTree(two.resolve(MetricsJson.COMPARISON).toFile());
     assertThat(comparison.path("models")).hasSize(2);
     assertThat(comparison.path("mcnemar")).hasSize(1);
@@ -194,6 +197,57 @@ class EvaluateJobTest {
         "models/fer2013-default.zip"))).isEqualTo(1);
     assertThat(lastErr).contains("no --model or --peer given").contains("fer2013-default.zip");
     assertThat(Path.of(report)).doesNotExist();
+  }
+
+  @Test
+  @Order(5)
+  void calibrateFitsTheValidationSplitAndEvaluationShowsTheScoresBeforeAndAfter() throws IOException {
+    Path calibrated = tmp.resolve("calibrated.zip");
+    String[] fit = {"--model", modelA.toString(), "--data", data, "--out", calibrated.toString()};
+    assertThat(JobRunner.execute(new CalibrateJob(), fit)).isZero();
+    Calibration c = ModelFile.readMetadata(calibrated).calibration();
+    assertThat(c.split()).isEqualTo("validation");
+    assertThat(c.examples()).isEqualTo(70);
+    assertThat(c.nllAfter()).isLessThanOrEqualTo(c.nllBefore());
+    assertThat(c.temperature()).isPositive().isNotEqualTo(1.0);
+    assertThat(ModelFile.readMetadata(modelA).calibration()).as("--out leaves --model alone").isNull();
+    assertThat(ModelFile.readMetadata(calibrated).withCalibration(null)).isEqualTo(ModelFile.readMetadata(modelA));
+    assertThat(zipEntry(calibrated, "coefficients.bin")).isEqualTo(zipEntry(modelA, "coefficients.bin"));
+    assertThat(JobRunner.execute(new CalibrateJob(), fit)).as("an existing --out needs --overwrite").isEqualTo(1);
+    Path inPlace = Files.copy(calibrated, tmp.resolve("in-place.zip"));
+    assertThat(JobRunner.execute(new CalibrateJob(), new String[] {"--model", inPlace.toString(), "--data", data}))
+        .isZero();
+    assertThat(ModelFile.readMetadata(inPlace).temperature()).as("refitted in place on the network, not compounded")
+        .isCloseTo(c.temperature(), within(1e-9 * c.temperature()));
+    assertThat(JobRunner.execute(new CalibrateJob(), new String[] {"--model", inPlace.toString(), "--data", data,
+        "--split", "holdout"})).isEqualTo(2);
+
+    EvaluateSettings settings = EvaluateSettings.from(FerConfig.load(null, List.of("fer.min-confidence=0.16"),
+        Map.of()));
+    Path report = tmp.resolve("calibration");
+    EvaluateJob.run(spark, EvaluationPipeline.prepare(data, "test", List.of(ModelSpec.fer(modelA.toString()),
+        ModelSpec.fer(calibrated.toString())), new Configuration()), settings, report, false);
+    JsonNode before = JSON.readTree(report.resolve("a/metrics.json").toFile());
+    JsonNode after = JSON.readTree(report.resolve("calibrated/metrics.json").toFile());
+    assertThat(before.path("temperature").asDouble()).isEqualTo(1);
+    assertThat(before.path("uncalibrated").isNull()).isTrue();
+    assertThat(after.path("temperature").asDouble()).isEqualTo(c.temperature());
+    assertThat(after.at("/uncalibrated/ece").asDouble()).as("before = the uncalibrated file's scores")
+        .isCloseTo(before.path("ece").asDouble(), within(1e-6));
+    assertThat(after.at("/uncalibrated/mean_loss").asDouble()).isCloseTo(before.path("mean_loss").asDouble(),
+        within(1e-6));
+    assertThat(after.path("accuracy").asDouble()).isEqualTo(before.path("accuracy").asDouble());
+    assertThat(after.at("/risk_coverage/min_confidence/threshold").asDouble()).isEqualTo(0.16);
+    assertThat(after.at("/risk_coverage/thresholds/0/covered").asLong()).isEqualTo(70);
+    assertThat(Files.readString(report.resolve("calibrated/index.html"))).contains("before (T = 1)");
+    assertThat(report.resolve("calibrated/reliability_uncalibrated.png")).isNotEmptyFile();
+    assertThat(report.resolve("a/reliability_uncalibrated.png")).doesNotExist();
+  }
+
+  static byte[] zipEntry(Path zip, String name) throws IOException {
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+      return z.getInputStream(z.getEntry(name)).readAllBytes();
+    }
   }
 
   @Test

@@ -23,7 +23,9 @@ import org.ferspark.preprocessing.dataset.Emotion;
 import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.realtime.app.FaceClassifier;
-import org.ferspark.realtime.detect.HaarFaceDetector;
+import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.realtime.detect.DetectorSettings;
+import org.ferspark.realtime.detect.FaceDetector;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,19 +50,19 @@ class PredictDetectFacesTest {
     model = PredictFixtures.tinyModel(dir);
     blank = draw(null, dir.resolve("blank.png"));
     FaceNormalizer.loadNatives();
-    // the first sample happy face (by name) the default cascade finds at this size, as in the realtime tests
-    try (HaarFaceDetector haar = new HaarFaceDetector(null, 1.1, 4, 80)) {
+    // the first sample happy face (by name) the default detector finds at this size, as in the realtime tests
+    try (FaceDetector detector = DetectorSettings.from(FerConfig.load(null, List.of(), null), dir).create()) {
       for (Path face : PredictFixtures.sample("test", "happy")) {
         Path candidate = draw(face, dir.resolve("photo-" + face.getFileName() + ".png"));
         try (Mat bgr = imread(candidate.toString(), IMREAD_COLOR)) {
-          if (haar.detect(bgr).size() == 1) {
+          if (detector.detect(bgr).size() == 1) {
             photo = candidate;
             return;
           }
         }
       }
     }
-    throw new AssertionError("the Haar cascade finds none of the sample happy faces at 160 px");
+    throw new AssertionError("the default detector finds none of the sample happy faces at 160 px");
   }
 
   @Test

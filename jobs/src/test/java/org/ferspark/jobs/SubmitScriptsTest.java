@@ -36,7 +36,8 @@ class SubmitScriptsTest {
     }
     assertThat(named).as("main classes named in %s", scripts).contains("org.ferspark.jobs.PreprocessJob",
         "org.ferspark.jobs.TrainJob", "org.ferspark.jobs.PredictJob", "org.ferspark.jobs.ExportJob",
-        "org.ferspark.realtime.app.RealtimeApp");
+        "org.ferspark.jobs.CalibrateJob",
+        "org.ferspark.realtime.app.RealtimeApp", "org.ferspark.jobs.AnalyzeVideosJob");
     for (String name : named) {
       Class<?> type = Class.forName(name, false, getClass().getClassLoader());
       Method main = type.getMethod("main", String[].class);

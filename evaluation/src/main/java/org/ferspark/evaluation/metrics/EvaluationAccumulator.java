@@ -4,13 +4,16 @@ import java.io.Serializable;
 
 /**
  * Everything one scoring pass accumulates for several models on the same examples: per model the plain metrics,
- * the test-time-augmentation metrics (when asked) and a sample reservoir; across models the McNemar discordance
- * counts of the plain predictions. What a Spark partition returns to the driver, merged with {@link #merge}.
+ * the test-time-augmentation metrics (when asked), the metrics of its uncalibrated probabilities (for a model whose
+ * temperature is not 1) and a sample reservoir; across models the McNemar discordance counts of the plain
+ * predictions. What a Spark partition returns to the driver, merged with {@link #merge}.
  */
 public final class EvaluationAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
   private MetricsAccumulator[] plain;
   private MetricsAccumulator[] tta;
+  private MetricsAccumulator[] uncalibrated;
+  private double minConfidence;
   private SampleReservoir[] samples;
   private PairCounts pairs;
   private boolean[] correct;
@@ -23,13 +26,21 @@ public final class EvaluationAccumulator implements Serializable {
    * @param side image side of the faces
    */
   public EvaluationAccumulator(int models, int classes, boolean withTta, int samplesPerCell, int side) {
+    this(models, classes, withTta, samplesPerCell, side, 0);
+  }
+
+  /** As above; {@code minConfidence} is the threshold whose coverage and accuracy are counted exactly (0: none). */
+  public EvaluationAccumulator(int models, int classes, boolean withTta, int samplesPerCell, int side,
+      double minConfidence) {
+    this.minConfidence = minConfidence;
     plain = new MetricsAccumulator[models];
+    uncalibrated = new MetricsAccumulator[models];
     tta = withTta ? new MetricsAccumulator[models] : null;
     samples = new SampleReservoir[models];
     for (int m = 0; m < models; m++) {
-      plain[m] = new MetricsAccumulator(classes);
+      plain[m] = new MetricsAccumulator(classes, minConfidence);
       if (withTta) {
-        tta[m] = new MetricsAccumulator(classes);
+        tta[m] = new MetricsAccumulator(classes, minConfidence);
       }
       samples[m] = new SampleReservoir(classes, samplesPerCell, side);
     }
@@ -60,6 +71,17 @@ public final class EvaluationAccumulator implements Serializable {
     pairs.add(correct);
   }
 
+  /**
+   * Counts one example's uncalibrated (T = 1) probabilities of model {@code model}, for a model whose temperature is
+   * not 1; the report shows them as "before calibration".
+   */
+  public void addUncalibrated(int model, int trueLabel, float[] probabilities) {
+    if (uncalibrated[model] == null) {
+      uncalibrated[model] = new MetricsAccumulator(probabilities.length, minConfidence);
+    }
+    uncalibrated[model].add(trueLabel, probabilities);
+  }
+
   /** Adds {@code other} into this one; returns this. */
   public EvaluationAccumulator merge(EvaluationAccumulator other) {
     if (other.plain.length != plain.length || (other.tta == null) != (tta == null)) {
@@ -71,6 +93,10 @@ public final class EvaluationAccumulator implements Serializable {
         tta[m].merge(other.tta[m]);
       }
       samples[m].merge(other.samples[m]);
+      if (other.uncalibrated[m] != null) {
+        uncalibrated[m] = uncalibrated[m] == null ? other.uncalibrated[m]
+            : uncalibrated[m].merge(other.uncalibrated[m]);
+      }
     }
     pairs.merge(other.pairs);
     return this;
@@ -87,6 +113,11 @@ public final class EvaluationAccumulator implements Serializable {
   /** The TTA accumulator of a model, or null without TTA. */
   public MetricsAccumulator tta(int model) {
     return tta == null ? null : tta[model];
+  }
+
+  /** The uncalibrated accumulator of a model, or null when it was not counted (temperature 1). */
+  public MetricsAccumulator uncalibrated(int model) {
+    return uncalibrated[model];
   }
 
   public SampleReservoir samples(int model) {

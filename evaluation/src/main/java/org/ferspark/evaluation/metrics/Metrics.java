@@ -16,10 +16,20 @@ import java.util.List;
  * @param calibration equal-width confidence bins (15 by default)
  * @param confusion counts, {@code confusion[true][predicted]}, label order
  * @param classNames label order
+ * @param riskCoverage accuracy against coverage when faces below a confidence threshold are set aside; null when
+ *     not counted
  */
 public record Metrics(long examples, double accuracy, double top2Accuracy, double macroF1, double balancedAccuracy,
     double ece, double meanLoss, List<ClassMetrics> perClass, List<CalibrationBin> calibration, long[][] confusion,
-    List<String> classNames) {
+    List<String> classNames, RiskCoverage riskCoverage) {
+
+  /** Scores without a risk-coverage curve. */
+  public Metrics(long examples, double accuracy, double top2Accuracy, double macroF1, double balancedAccuracy,
+      double ece, double meanLoss, List<ClassMetrics> perClass, List<CalibrationBin> calibration, long[][] confusion,
+      List<String> classNames) {
+    this(examples, accuracy, top2Accuracy, macroF1, balancedAccuracy, ece, meanLoss, perClass, calibration,
+        confusion, classNames, null);
+  }
 
   public Metrics {
     perClass = List.copyOf(perClass);

@@ -3,12 +3,16 @@ package org.ferspark.evaluation.metrics;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.ferspark.model.calibrate.MinConfidence;
+import org.ferspark.model.calibrate.TemperatureScaling;
 
 /**
  * The sufficient statistics of {@link Metrics} for one model: confusion counts, top-2 hits, {@value #BINS}
- * equal-width calibration bins on the top-1 probability (count, sum of confidence, correct count) and the summed
- * cross-entropy. {@link #add} one prediction at a time, {@link #merge} partial results in any order, then
- * {@link #toMetrics}: the counts do not depend on how the examples were split.
+ * equal-width calibration bins on the top-1 probability (count, sum of confidence, correct count), the summed
+ * cross-entropy, and for the {@link RiskCoverage} curve the faces and correct faces per {@code 1/1000} step of the
+ * top-1 probability plus exact counts at the run's {@code fer.min-confidence}. {@link #add} one prediction at a
+ * time, {@link #merge} partial results in any order, then {@link #toMetrics}: the counts do not depend on how the
+ * examples were split.
  *
  * <p>Plain mutable fields and arrays (no records, no final fields), so Spark's Kryo and Java serialisation both
  * carry it between JVMs.
@@ -27,8 +31,18 @@ public final class MetricsAccumulator implements Serializable {
   private double[] binConfidence;
   private long[] binCorrect;
   private double lossSum;
+  private long[] stepCount;
+  private long[] stepCorrect;
+  private double minConfidence;
+  private long minCovered;
+  private long minCorrect;
 
   public MetricsAccumulator(int classes) {
+    this(classes, 0);
+  }
+
+  /** @param minConfidence the threshold whose coverage and accuracy are counted exactly (0: none) */
+  public MetricsAccumulator(int classes, double minConfidence) {
     if (classes < 2) {
       throw new IllegalArgumentException("need at least 2 classes, got " + classes);
     }
@@ -37,6 +51,9 @@ public final class MetricsAccumulator implements Serializable {
     this.binCount = new long[BINS];
     this.binConfidence = new double[BINS];
     this.binCorrect = new long[BINS];
+    this.stepCount = new long[RiskCoverage.STEPS + 1];
+    this.stepCorrect = new long[RiskCoverage.STEPS + 1];
+    this.minConfidence = minConfidence;
   }
 
   /**
@@ -64,6 +81,13 @@ public final class MetricsAccumulator implements Serializable {
     binConfidence[bin] += confidence;
     binCorrect[bin] += predicted == trueLabel ? 1 : 0;
     lossSum -= Math.log(Math.max(LOSS_FLOOR, probabilities[trueLabel]));
+    int step = step(confidence);
+    stepCount[step]++;
+    stepCorrect[step] += predicted == trueLabel ? 1 : 0;
+    if (!MinConfidence.uncertain(confidence, minConfidence)) {
+      minCovered++;
+      minCorrect += predicted == trueLabel ? 1 : 0;
+    }
     return predicted;
   }
 
@@ -72,6 +96,16 @@ public final class MetricsAccumulator implements Serializable {
     if (other.classes != classes) {
       throw new IllegalArgumentException("cannot merge " + other.classes + " classes into " + classes);
     }
+    if (other.minConfidence != minConfidence) {
+      throw new IllegalArgumentException("cannot merge counts at min-confidence " + other.minConfidence + " into "
+          + minConfidence);
+    }
+    for (int k = 0; k < stepCount.length; k++) {
+      stepCount[k] += other.stepCount[k];
+      stepCorrect[k] += other.stepCorrect[k];
+    }
+    minCovered += other.minCovered;
+    minCorrect += other.minCorrect;
     for (int i = 0; i < confusion.length; i++) {
       confusion[i] += other.confusion[i];
     }
@@ -130,9 +164,11 @@ public final class MetricsAccumulator implements Serializable {
         ece += (double) count / n * Math.abs(acc - conf);
       }
     }
+    RiskCoverage coverage = RiskCoverage.of(stepCount, stepCorrect,
+        minConfidence > 0 ? RiskCoverage.Point.of(minConfidence, minCovered, minCorrect, n) : null);
     return new Metrics(n, ratio(correct, n), ratio(top2, n), withSupport == 0 ? Double.NaN : f1Sum / withSupport,
         withSupport == 0 ? Double.NaN : recallSum / withSupport, n == 0 ? Double.NaN : ece,
-        n == 0 ? Double.NaN : lossSum / n, perClass, bins, matrix, classNames);
+        n == 0 ? Double.NaN : lossSum / n, perClass, bins, matrix, classNames, coverage);
   }
 
   /** Precision 0 when nothing was predicted as the class, recall NaN without support, F1 0 when P + R = 0. */
@@ -153,8 +189,24 @@ public final class MetricsAccumulator implements Serializable {
 
   /** The calibration bin of a top-1 probability: {@code ceil(p * 15) - 1}, clamped to {@code [0, 14]}. */
   static int bin(double confidence) {
-    int b = (int) Math.ceil(confidence * BINS) - 1;
-    return Math.max(0, Math.min(BINS - 1, b));
+    return TemperatureScaling.bin(confidence, BINS);
+  }
+
+  /**
+   * The risk-coverage step of a top-1 probability: the largest {@code k} whose threshold {@code k / 1000} keeps it
+   * ({@link MinConfidence#uncertain} is false; 0 for none), so that summing steps {@code >= k} counts exactly the
+   * faces {@code fer.min-confidence = k / 1000} keeps.
+   */
+  static int step(double confidence) {
+    int steps = RiskCoverage.STEPS;
+    int k = Double.isNaN(confidence) ? 0 : (int) Math.max(0, Math.min(steps, Math.floor(confidence * steps)));
+    while (k < steps && !MinConfidence.uncertain(confidence, RiskCoverage.threshold(k + 1))) {
+      k++;
+    }
+    while (k > 0 && MinConfidence.uncertain(confidence, RiskCoverage.threshold(k))) {
+      k--;
+    }
+    return k;
   }
 
   /** The most probable class; the lowest index among equals. */

@@ -19,13 +19,17 @@ import java.util.Map;
  * <p>{@value #METRICS}: {@code model} (name, source, metadata without the training history), {@code dataset} (path,
  * split, fingerprint), {@code labels}, then the scores: {@code examples, accuracy, top2_accuracy, macro_f1,
  * balanced_accuracy, ece, mean_loss, per_class {name: {precision, recall, f1, support, predicted}},
- * confusion_matrix} (counts, rows = true class, columns = predicted, label order) and {@code calibration} (15 bins:
- * lower, upper, count, mean_confidence, accuracy); {@code tta}: the same scores with test-time augmentation plus
- * {@code views}, or {@code null}; {@code history_epochs}; {@code seconds} (the whole evaluation).
+ * confusion_matrix} (counts, rows = true class, columns = predicted, label order), {@code calibration} (15 bins:
+ * lower, upper, count, mean_confidence, accuracy) and {@code risk_coverage} ({@code thresholds}: threshold, covered,
+ * correct, coverage, accuracy at 0, 0.3, ..., 0.9; {@code min_confidence}: the same at {@code --min-confidence}, or
+ * {@code null}); {@code temperature} (applied to every score above) and {@code uncalibrated} ({@code ece, mean_loss,
+ * calibration} at T = 1, or {@code null} when the temperature is 1); {@code tta}: the same scores with test-time
+ * augmentation plus {@code views}, or {@code null}; {@code history_epochs}; {@code seconds} (the whole evaluation).
  *
  * <p>{@value #COMPARISON}: {@code dataset}, {@code labels}, {@code models} (per model: name, source, examples,
- * accuracy, top2_accuracy, macro_f1, balanced_accuracy, ece, mean_loss, per_class_recall, tta_accuracy,
- * tta_macro_f1) and {@code mcnemar} (model_a, model_b, only_a, only_b, statistic, p_value, method).
+ * accuracy, top2_accuracy, macro_f1, balanced_accuracy, ece, mean_loss, per_class_recall, temperature,
+ * uncalibrated_ece, tta_accuracy, tta_macro_f1) and {@code mcnemar} (model_a, model_b, only_a, only_b, statistic,
+ * p_value, method).
  */
 public final class MetricsJson {
   public static final String METRICS = "metrics.json";
@@ -46,6 +50,8 @@ public final class MetricsJson {
     root.put("dataset", dataset(result));
     root.put("labels", m.plain().classNames());
     root.putAll(scores(m.plain()));
+    root.put("temperature", num(m.temperature()));
+    root.put("uncalibrated", m.uncalibrated() == null ? null : calibration(m.uncalibrated()));
     if (m.tta() != null) {
       Map<String, Object> tta = new LinkedHashMap<>();
       tta.put("views", result.ttaViews());
@@ -82,6 +88,8 @@ public final class MetricsJson {
       Map<String, Object> recall = new LinkedHashMap<>();
       p.perClass().forEach(c -> recall.put(c.name(), num(c.recall())));
       row.put("per_class_recall", recall);
+      row.put("temperature", num(m.temperature()));
+      row.put("uncalibrated_ece", m.uncalibrated() == null ? null : num(m.uncalibrated().ece()));
       row.put("tta_accuracy", m.tta() == null ? null : num(m.tta().accuracy()));
       row.put("tta_macro_f1", m.tta() == null ? null : num(m.tta().macroF1()));
       models.add(row);
@@ -139,7 +147,38 @@ public final class MetricsJson {
       bins.add(row);
     }
     out.put("calibration", bins);
+    out.put("risk_coverage", m.riskCoverage() == null ? null : riskCoverage(m.riskCoverage()));
     return out;
+  }
+
+  /** The calibration part of a score block: what changes with the temperature (accuracy does not). */
+  static Map<String, Object> calibration(Metrics m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> all = scores(m);
+    for (String key : List.of("ece", "mean_loss", "calibration")) {
+      out.put(key, all.get(key));
+    }
+    return out;
+  }
+
+  /** The risk-coverage table and, with {@code --min-confidence}, its exact point. */
+  static Map<String, Object> riskCoverage(RiskCoverage rc) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    rc.table().forEach(p -> rows.add(point(p)));
+    out.put("thresholds", rows);
+    out.put("min_confidence", rc.atMinConfidence() == null ? null : point(rc.atMinConfidence()));
+    return out;
+  }
+
+  private static Map<String, Object> point(RiskCoverage.Point p) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("threshold", p.threshold());
+    row.put("covered", p.covered());
+    row.put("correct", p.correct());
+    row.put("coverage", num(p.coverage()));
+    row.put("accuracy", num(p.accuracy()));
+    return row;
   }
 
   private static Map<String, Object> dataset(EvaluationResult r) {

@@ -14,9 +14,17 @@ import org.ferspark.model.train.HistoryRow;
  * @param tta scores with test-time augmentation, or null when not requested
  * @param samples a few correct and misclassified faces per true class, from the plain predictions
  * @param history training history (empty for peer models or files without one)
+ * @param temperature the temperature applied to the model's probabilities (1: uncalibrated)
+ * @param uncalibrated scores of the probabilities before calibration (T = 1), or null when {@code temperature} is 1
  */
 public record ModelEvaluation(String name, String source, Map<String, Object> metadata, Metrics plain, Metrics tta,
-    List<Sample> samples, List<HistoryRow> history) {
+    List<Sample> samples, List<HistoryRow> history, double temperature, Metrics uncalibrated) {
+
+  /** A model without calibration (temperature 1). */
+  public ModelEvaluation(String name, String source, Map<String, Object> metadata, Metrics plain, Metrics tta,
+      List<Sample> samples, List<HistoryRow> history) {
+    this(name, source, metadata, plain, tta, samples, history, 1, null);
+  }
 
   public ModelEvaluation {
     samples = List.copyOf(samples);

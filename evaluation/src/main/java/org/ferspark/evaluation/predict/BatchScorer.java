@@ -6,7 +6,9 @@ import org.ferspark.preprocessing.dataset.InputError;
 
 /**
  * Scores faces in batches with several models (and test-time augmentation if asked) and feeds every prediction
- * into one {@link EvaluationAccumulator}. Spark-free: a Spark partition and a single-JVM loop use it alike.
+ * into one {@link EvaluationAccumulator}: the calibrated probabilities ({@link Predictor#predict}), and for a model
+ * whose temperature is not 1 also its uncalibrated ones, from the same forward pass. Spark-free: a Spark partition
+ * and a single-JVM loop use it alike.
  */
 public final class BatchScorer {
   private final List<Predictor> predictors;
@@ -34,6 +36,12 @@ public final class BatchScorer {
   /** @param ttaMode the test-time-augmentation views, or null for none */
   public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
       int samplesPerCell) {
+    this(predictors, ttaMode, batch, side, classes, samplesPerCell, 0);
+  }
+
+  /** @param minConfidence the {@code fer.min-confidence} threshold counted exactly in the risk-coverage results */
+  public BatchScorer(List<Predictor> predictors, FaceViews.Tta ttaMode, int batch, int side, int classes,
+      int samplesPerCell, double minConfidence) {
     boolean tta = ttaMode != null;
     this.ttaMode = ttaMode;
     if (batch < 1) {
@@ -43,7 +51,8 @@ public final class BatchScorer {
     this.tta = tta;
     this.side = side;
     this.classes = classes;
-    this.accumulator = new EvaluationAccumulator(predictors.size(), classes, tta, samplesPerCell, side);
+    this.accumulator = new EvaluationAccumulator(predictors.size(), classes, tta, samplesPerCell, side,
+        minConfidence);
     this.ids = new String[batch];
     this.faces = new byte[batch][];
     this.labels = new int[batch];
@@ -80,8 +89,11 @@ public final class BatchScorer {
     int models = predictors.size();
     float[][][] plain = new float[models][][];
     float[][][] augmented = tta ? new float[models][][] : null;
+    float[][][] uncalibrated = new float[models][][];
     for (int m = 0; m < models; m++) {
-      plain[m] = predictors.get(m).predict(faces, n, side);
+      float[][][] both = predictors.get(m).predictBoth(faces, n, side);
+      plain[m] = both[0];
+      uncalibrated[m] = both[1] == both[0] ? null : both[1];
       if (tta) {
         augmented[m] = predictors.get(m).predictTta(faces, n, side, plain[m], ttaMode);
       }
@@ -96,6 +108,11 @@ public final class BatchScorer {
         }
       }
       accumulator.add(ids[i], faces[i], labels[i], p, a);
+      for (int m = 0; m < models; m++) {
+        if (uncalibrated[m] != null) {
+          accumulator.addUncalibrated(m, labels[i], uncalibrated[m][i]);
+        }
+      }
       ids[i] = null;
       faces[i] = null;
     }

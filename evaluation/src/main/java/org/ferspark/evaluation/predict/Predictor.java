@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.ferspark.model.calibrate.TemperatureScaling;
+import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelFileException;
 import org.ferspark.model.net.BatchNormFolding;
@@ -22,6 +24,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * dataset's label order, through its {@link InputConvention}. Not thread-safe (DL4J networks keep per-call state):
  * one instance per thread, from {@link PredictorCache}. Keras-imported networks run without DL4J's oneDNN layer
  * helpers ({@link LayerHelpers}: they corrupt channels-last batch normalisation in DL4J 1.0.0-M2.1).
+ *
+ * <p>The model file's temperature ({@code ModelMetadata.temperature()}, 1 for peers and uncalibrated files) is
+ * applied here, once, in {@link #predict} (and {@link #predictBoth}): every evaluation score and the
+ * test-time-augmented views see calibrated probabilities; {@link #predictUncalibrated} gives the network's own, for
+ * the report's "before".
  */
 public final class Predictor {
   private final String name;
@@ -30,10 +37,12 @@ public final class Predictor {
   private final int[] outputFor;
   private final boolean helpersStripped;
   private final boolean partial;
+  private final double temperature;
 
   private Predictor(String name, ComputationGraph graph, InputConvention convention, int[] outputFor,
-      boolean helpersStripped, boolean partial) {
+      boolean helpersStripped, boolean partial, double temperature) {
     this.partial = partial;
+    this.temperature = temperature;
     this.name = name;
     this.graph = graph;
     this.convention = convention;
@@ -54,12 +63,11 @@ public final class Predictor {
     }
     int[] outputFor = spec.convention().outputIndexFor(datasetLabels, spec.location());
     OneDnn.enable();
-    ComputationGraph graph = switch (spec.kind()) {
-      case FER -> loadFer(spec, bytes);
-      case KERAS -> loadKeras(spec, bytes);
-    };
+    LoadedModel fer = spec.kind() == ModelSpec.Kind.FER ? loadFer(spec, bytes) : null;
+    ComputationGraph graph = fer != null ? BatchNormFolding.fold(fer.graph()) : loadKeras(spec, bytes);
     Predictor p = new Predictor(spec.name(), graph, spec.convention(), outputFor,
-        spec.kind() == ModelSpec.Kind.KERAS, !spec.convention().coversExactly(datasetLabels));
+        spec.kind() == ModelSpec.Kind.KERAS, !spec.convention().coversExactly(datasetLabels),
+        fer != null ? fer.metadata().temperature() : 1);
     p.probe(spec.location());
     return p;
   }
@@ -68,7 +76,12 @@ public final class Predictor {
   public Predictor copy() {
     ComputationGraph clone = graph.clone();
     return new Predictor(name, helpersStripped ? LayerHelpers.strip(clone) : clone, convention, outputFor,
-        helpersStripped, partial);
+        helpersStripped, partial, temperature);
+  }
+
+  /** The temperature {@link #predict} applies: the model file's, 1 for peers and files without calibration. */
+  public double temperature() {
+    return temperature;
   }
 
   public String name() {
@@ -79,8 +92,29 @@ public final class Predictor {
     return graph;
   }
 
-  /** Probabilities of the first {@code n} faces (side {@code side}), dataset label order. */
+  /** Calibrated probabilities of the first {@code n} faces (side {@code side}), dataset label order. */
   public float[][] predict(byte[][] faces, int n, int side) {
+    return shared(TemperatureScaling.apply(network(faces, n, side), temperature));
+  }
+
+  /** The network's own probabilities (T = 1) of the first {@code n} faces, dataset label order. */
+  public float[][] predictUncalibrated(byte[][] faces, int n, int side) {
+    return shared(network(faces, n, side));
+  }
+
+  /**
+   * {@link #predict} and {@link #predictUncalibrated} from one forward pass: {@code {calibrated, uncalibrated}},
+   * one and the same array at T = 1.
+   */
+  public float[][][] predictBoth(byte[][] faces, int n, int side) {
+    float[][] raw = network(faces, n, side);
+    float[][] uncalibrated = shared(raw);
+    return new float[][][] {temperature == 1 ? uncalibrated : shared(TemperatureScaling.apply(raw, temperature)),
+        uncalibrated};
+  }
+
+  /** The network's outputs for the first {@code n} faces, in its own output order. */
+  private float[][] network(byte[][] faces, int n, int side) {
     if (n == 0) {
       return new float[0][];
     }
@@ -89,6 +123,15 @@ public final class Predictor {
     float[][] raw = out.toFloatMatrix();
     x.close();
     out.close();
+    return raw;
+  }
+
+  /**
+   * Network outputs in dataset label order; a model with other classes is renormalised over the shared ones (the
+   * temperature is applied before, on all its outputs, so a class it lacks stays at exactly 0).
+   */
+  private float[][] shared(float[][] raw) {
+    int n = raw.length;
     float[][] probs = new float[n][outputFor.length];
     for (int i = 0; i < n; i++) {
       float sum = 0;
@@ -184,12 +227,15 @@ public final class Predictor {
     }
   }
 
-  private static ComputationGraph loadFer(ModelSpec spec, byte[] bytes) {
+  /**
+   * The model file; its network runs with each conv -> batch norm [-> ReLU] chain folded into one convolution, as in
+   * realtime and predict: the same probabilities within 1e-5 (BatchNormFoldingTest), 1.2-1.5x the images/s at batch
+   * 64.
+   */
+  private static LoadedModel loadFer(ModelSpec spec, byte[] bytes) {
     Path tmp = tempCopy(bytes, ".zip");
     try {
-      // Inference runs with each conv -> batch norm [-> ReLU] chain folded into one convolution, as in realtime and
-      // predict: the same probabilities within 1e-5 (BatchNormFoldingTest), 1.2-1.5x the images/s at batch 64.
-      return BatchNormFolding.fold(ModelFile.load(tmp, false).graph());
+      return ModelFile.load(tmp, false);
     } catch (ModelFileException e) {
       throw new InputError(e.getMessage().replace(tmp.toString(), spec.location()));
     } finally {

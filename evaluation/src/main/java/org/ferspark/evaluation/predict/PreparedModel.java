@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.ferspark.evaluation.predict.FaceViews.Interpolation;
 import org.ferspark.evaluation.predict.InputConvention.Scale;
+import org.ferspark.model.io.Calibration;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelFileException;
 import org.ferspark.model.io.ModelMetadata;
@@ -42,6 +43,8 @@ public record PreparedModel(ModelSpec spec, byte[] bytes, String key, Map<String
 
   /** The training-config key under which {@code TrainingLoop} stores the history. */
   static final String HISTORY = "history";
+  /** The metadata key of a fer-spark model's calibration (as in {@code fer-model.json}). */
+  public static final String CALIBRATION = "calibration";
 
   /**
    * Reads and checks a model: the file exists and is a model of its kind, its classes are the dataset's, and the
@@ -132,7 +135,28 @@ public record PreparedModel(ModelSpec spec, byte[] bytes, String key, Map<String
     out.put("datasetFingerprint", m.datasetFingerprint());
     out.put("projectVersion", m.projectVersion());
     out.put("createdAt", m.createdAt());
+    if (m.calibration() != null) {
+      Calibration c = m.calibration();
+      Map<String, Object> cal = new LinkedHashMap<>();
+      cal.put("method", c.method());
+      cal.put("temperature", c.temperature());
+      cal.put("split", c.split());
+      cal.put("examples", c.examples());
+      cal.put("nllBefore", c.nllBefore());
+      cal.put("nllAfter", c.nllAfter());
+      cal.put("eceBefore", c.eceBefore());
+      cal.put("eceAfter", c.eceAfter());
+      cal.put("datasetFingerprint", c.datasetFingerprint());
+      cal.put("fittedAt", c.fittedAt());
+      out.put(CALIBRATION, cal);
+    }
     return out;
+  }
+
+  /** The temperature the model's probabilities are scored with: its file's calibration, else 1 (peers too). */
+  public double temperature() {
+    return metadata.get(CALIBRATION) instanceof Map<?, ?> c && c.get("temperature") instanceof Number t
+        ? t.doubleValue() : 1;
   }
 
   static List<HistoryRow> history(ModelMetadata m) {

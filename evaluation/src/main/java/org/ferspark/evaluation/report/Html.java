@@ -32,6 +32,7 @@ final class Html {
       table.cm td{text-align:center;min-width:58px}table.cm small{display:block;font-size:11px}
       .note{color:#57606a;font-style:italic}.warn{color:#9a6700}.yes{color:#1a7f37;font-weight:600}
       .no{color:#57606a}img{max-width:100%;height:auto;border:1px solid #d0d7de;margin:4px 0}
+      tr.chosen th,tr.chosen td{background:#fff8c5;font-weight:600}
       .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.row>div{flex:1 1 420px}
       code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f6f8fa;padding:1px 4px;
       word-break:break-all}

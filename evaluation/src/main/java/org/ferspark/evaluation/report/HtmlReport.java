@@ -16,7 +16,8 @@ import org.ferspark.evaluation.metrics.ModelEvaluation;
  * or fonts, so a page works offline and can be mailed on its own) plus the same charts as PNG files.
  *
  * <p>Layout, one model: {@code DIR/index.html}, {@code confusion_matrix.png}, {@code reliability.png},
- * {@code samples.png}, and {@code curves.png} when the model file has a training history. Several models:
+ * {@code risk_coverage.png}, {@code samples.png}, {@code curves.png} when the model file has a training history, and
+ * {@code reliability_uncalibrated.png} (before calibration) when the model's temperature is not 1. Several models:
  * {@code DIR/index.html} compares them (side-by-side scores, McNemar's test) and links to one folder per model,
  * {@code DIR/<model name>/}, laid out as for one model. Folder names are the model names reduced to
  * {@code [A-Za-z0-9._-]}, made unique (and never a file name of the top folder).
@@ -59,8 +60,8 @@ public final class HtmlReport {
   }
 
   /** The files a report writes into each folder (besides the metrics files of the evaluation job). */
-  public static final List<String> FILES = List.of(INDEX, ModelImages.CONFUSION, ModelImages.CURVES,
-      ModelImages.SAMPLES, ModelImages.RELIABILITY);
+  public static final List<String> FILES = java.util.stream.Stream.concat(java.util.stream.Stream.of(INDEX),
+      ModelImages.FILES.stream()).toList();
 
   /**
    * Folder names for the models of a comparison: safe characters only, unique, never "." or "..". The evaluation
@@ -68,8 +69,7 @@ public final class HtmlReport {
    */
   public static List<String> folderNames(List<ModelEvaluation> models) {
     List<String> names = new ArrayList<>();
-    Set<String> taken = new HashSet<>(List.of(INDEX, ModelImages.CONFUSION, ModelImages.CURVES,
-        ModelImages.SAMPLES, ModelImages.RELIABILITY));
+    Set<String> taken = new HashSet<>(FILES);
     for (ModelEvaluation m : models) {
       String base = m.name() == null ? "" : m.name().replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[.]+", "_");
       if (base.isEmpty() || base.equals("_")) {

@@ -1,16 +1,21 @@
 package org.ferspark.evaluation.report;
 
 import java.util.List;
+import java.util.Map;
+import org.ferspark.evaluation.metrics.CalibrationBin;
 import org.ferspark.evaluation.metrics.ClassMetrics;
 import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.Metrics;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
+import org.ferspark.evaluation.metrics.RiskCoverage;
+import org.ferspark.evaluation.predict.PreparedModel;
 import org.ferspark.model.train.HistoryRow;
 
 /**
  * The report page of one model: headline metrics (with test-time augmentation beside the plain scores when
- * present), per-class scores, the confusion matrix as image and table, training curves, calibration, sample faces
- * and the model's metadata. Scores other than the TTA column are the plain ones.
+ * present), per-class scores, the confusion matrix as image and table, training curves, calibration (before and
+ * after for a model with a temperature), accuracy against coverage, sample faces and the model's metadata. Scores
+ * other than the TTA column are the plain ones.
  */
 final class ModelPage {
 
@@ -38,9 +43,8 @@ final class ModelPage {
         .append(Html.img(images.confusion(), "confusion matrix")).append('\n');
     ConfusionTable.append(b, m.confusion(), m.classNames());
     history(b, model.history(), images);
-    b.append("<h2>Calibration</h2>\n");
-    b.append(images.reliability() == null ? "<p class=\"note\">no calibration bins</p>\n"
-        : Html.img(images.reliability(), "reliability diagram") + "\n");
+    calibration(b, model, images);
+    coverage(b, model, images);
     b.append("<h2>Sample faces</h2>\n");
     b.append(images.samples() == null ? "<p class=\"note\">no sample faces were kept</p>\n"
         : "<p class=\"note\">Green border: classified correctly; red border: misclassified. "
@@ -64,6 +68,101 @@ final class ModelPage {
       b.append("<td class=\"note\">").append(Html.esc(row.help())).append("</td></tr>\n");
     }
     b.append("</table>\n");
+  }
+
+  /** ECE and the reliability diagram; before (T = 1) and after side by side for a model with a temperature. */
+  private static void calibration(StringBuilder b, ModelEvaluation model, ModelImages images) {
+    b.append("<h2>Calibration</h2>\n");
+    Metrics after = model.plain();
+    Metrics before = model.uncalibrated();
+    if (before == null) {
+      b.append("<p class=\"note\">").append(model.temperature() == 1 && "fer-spark".equals(model.metadata()
+          .get("kind")) ? "Uncalibrated model file (temperature 1): <code>submit-scripts/calibrate.sh</code> fits "
+          + "one on a validation split." : "Probabilities as the model gives them.").append("</p>\n");
+      b.append(images.reliability() == null ? "<p class=\"note\">no calibration bins</p>\n"
+          : Html.img(images.reliability(), "reliability diagram") + "\n");
+      return;
+    }
+    b.append("<p>Probabilities are calibrated by temperature scaling: <code>softmax(z / T)</code> with <b>T = ")
+        .append(Fmt.num(model.temperature(), 4)).append("</b> from the model file");
+    if (model.metadata().get(PreparedModel.CALIBRATION) instanceof Map<?, ?> c) {
+      b.append(" (fitted on the ").append(Html.esc(c.get("split"))).append(" split, ")
+          .append(Html.esc(c.get("examples"))).append(" faces)");
+    }
+    b.append(". Every score on this page is after calibration; <i>before</i> is the network's own softmax "
+        + "(T = 1). Accuracy and the ranking of faces by confidence do not change.</p>\n");
+    b.append("<table class=\"calibration\"><tr><th>on this split</th><th>before (T = 1)</th><th>after (T = ")
+        .append(Fmt.num(model.temperature(), 3)).append(")</th></tr>\n");
+    row(b, "ECE", Fmt.num(before.ece(), 4), Fmt.num(after.ece(), 4));
+    row(b, "mean loss (NLL)", Fmt.num(before.meanLoss(), 4), Fmt.num(after.meanLoss(), 4));
+    row(b, "mean confidence", Fmt.pct(meanConfidence(before)), Fmt.pct(meanConfidence(after)));
+    row(b, "accuracy", Fmt.pct(before.accuracy()), Fmt.pct(after.accuracy()));
+    b.append("</table>\n<div class=\"row\">");
+    if (images.reliabilityUncalibrated() != null) {
+      b.append("<div>").append(Html.img(images.reliabilityUncalibrated(), "reliability diagram before calibration"))
+          .append("</div>");
+    }
+    if (images.reliability() != null) {
+      b.append("<div>").append(Html.img(images.reliability(), "reliability diagram after calibration"))
+          .append("</div>");
+    }
+    b.append("</div>\n");
+  }
+
+  /** The risk-coverage curve and its table, with the run's {@code --min-confidence} highlighted. */
+  private static void coverage(StringBuilder b, ModelEvaluation model, ModelImages images) {
+    RiskCoverage rc = model.plain().riskCoverage();
+    if (rc == null || rc.examples() == 0) {
+      return;
+    }
+    b.append("<h2>Accuracy vs coverage</h2>\n<p class=\"note\">A face whose top probability is below a threshold "
+        + "is labelled <i>uncertain</i> (<code>--min-confidence</code>, <code>fer.min-confidence</code>) and set "
+        + "aside: coverage is the share of faces kept, accuracy is measured on those.</p>\n");
+    RiskCoverage.Point chosen = rc.atMinConfidence();
+    if (chosen != null) {
+      b.append("<p class=\"min-confidence\">With <code>--min-confidence ").append(Fmt.num(chosen.threshold(), 3))
+          .append("</code>: coverage <b>").append(Fmt.pct(chosen.coverage())).append("</b> (")
+          .append(Fmt.count(chosen.covered())).append(" of ").append(Fmt.count(rc.examples()))
+          .append(" faces), accuracy on them <b>").append(Fmt.pct(chosen.accuracy())).append("</b> (all faces: ")
+          .append(Fmt.pct(model.plain().accuracy())).append(").</p>\n");
+    }
+    if (images.riskCoverage() != null) {
+      b.append(Html.img(images.riskCoverage(), "accuracy against coverage")).append('\n');
+    }
+    java.util.List<RiskCoverage.Point> rows = new java.util.ArrayList<>(rc.table());
+    if (chosen != null && rows.stream().noneMatch(p -> p.threshold() == chosen.threshold())) {
+      rows.add(chosen);
+      rows.sort(java.util.Comparator.comparingDouble(RiskCoverage.Point::threshold));
+    }
+    b.append("<table class=\"coverage\"><tr><th>min-confidence</th><th>coverage</th><th>faces kept</th>"
+        + "<th>accuracy of kept</th><th>error of kept</th></tr>\n");
+    for (RiskCoverage.Point p : rows) {
+      boolean mark = chosen != null && p.threshold() == chosen.threshold();
+      b.append(mark ? "<tr class=\"chosen\"><th>" : "<tr><th>").append(Fmt.num(p.threshold(), 3))
+          .append(mark ? " (this run)" : "").append("</th><td class=\"n\">").append(Fmt.pct1(p.coverage()))
+          .append("</td><td class=\"n\">").append(Fmt.count(p.covered())).append("</td><td class=\"n\">")
+          .append(Fmt.pct1(p.accuracy())).append("</td><td class=\"n\">").append(Fmt.pct1(1 - p.accuracy()))
+          .append("</td></tr>\n");
+    }
+    b.append("</table>\n");
+  }
+
+  private static void row(StringBuilder b, String label, String before, String after) {
+    b.append("<tr><th>").append(Html.esc(label)).append("</th><td class=\"n\">").append(before)
+        .append("</td><td class=\"n\">").append(after).append("</td></tr>\n");
+  }
+
+  /** The mean top-1 probability, from the calibration bins. */
+  static double meanConfidence(Metrics m) {
+    double sum = 0;
+    long n = 0;
+    for (CalibrationBin bin : m.calibration()) {
+      if (bin.count() > 0) {
+        sum += bin.meanConfidence() * bin.count();
+        n += bin.count();
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   private static void perClass(StringBuilder b, Metrics m) {

@@ -125,7 +125,7 @@ public final class EvaluationPipeline {
       }
       FaceViews.Tta mode = tta ? settings.ttaViews() : null;
       ScorePartition score = new ScorePartition(specs, keys, bytes, labels, mode, settings.batch(), side,
-          settings.samplesPerCell());
+          settings.samplesPerCell(), settings.minConfidence());
       EvaluationAccumulator total;
       try {
         total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
@@ -191,7 +191,8 @@ public final class EvaluationPipeline {
       names.add(pm.spec().name());
       models.add(new ModelEvaluation(pm.spec().name(), pm.spec().location(), pm.metadata(),
           total.plain(m).toMetrics(labels), total.tta(m) == null ? null : total.tta(m).toMetrics(labels),
-          total.samples(m).samples(), pm.history()));
+          total.samples(m).samples(), pm.history(), pm.temperature(),
+          total.uncalibrated(m) == null ? null : total.uncalibrated(m).toMetrics(labels)));
     }
     return new EvaluationResult(in.data(), in.split(), in.manifest().fingerprint(), models,
         total.pairs().tests(names), seconds, mode == null ? null : mode.description());
@@ -240,9 +241,11 @@ public final class EvaluationPipeline {
     private final int batch;
     private final int side;
     private final int samplesPerCell;
+    private final double minConfidence;
 
     ScorePartition(List<ModelSpec> specs, List<String> keys, List<Broadcast<byte[]>> bytes, List<String> labels,
-        FaceViews.Tta tta, int batch, int side, int samplesPerCell) {
+        FaceViews.Tta tta, int batch, int side, int samplesPerCell, double minConfidence) {
+      this.minConfidence = minConfidence;
       this.specs = List.copyOf(specs);
       this.keys = List.copyOf(keys);
       this.bytes = List.copyOf(bytes);
@@ -263,7 +266,8 @@ public final class EvaluationPipeline {
           predictors.add(PredictorCache.borrow(keys.get(m),
               () -> Predictor.load(specs.get(k), bytes.get(k).value(), labels)));
         }
-        BatchScorer scorer = new BatchScorer(predictors, tta, batch, side, labels.size(), samplesPerCell);
+        BatchScorer scorer = new BatchScorer(predictors, tta, batch, side, labels.size(), samplesPerCell,
+            minConfidence);
         while (rows.hasNext()) {
           Row r = rows.next();
           scorer.add(r.getString(0), r.getInt(1), (byte[]) r.get(2));

@@ -9,8 +9,9 @@ import org.ferspark.preprocessing.image.FaceBox;
  * @param path the image file as given or found
  * @param box the face in image pixels, null without detection
  * @param faces the faces found in the image (1 without detection)
- * @param label the most probable class, null for an image without a face
- * @param probabilities per class, in the model's class order; null for an image without a face
+ * @param label the most probable class, {@code uncertain} when its probability is below {@code fer.min-confidence},
+ *     null for an image without a face
+ * @param probabilities per class (calibrated), in the model's class order; null for an image without a face
  */
 public record Prediction(String path, FaceBox box, int faces, String label, float[] probabilities) {
 

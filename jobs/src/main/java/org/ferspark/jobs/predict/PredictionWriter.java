@@ -16,6 +16,8 @@ public abstract class PredictionWriter {
   protected final boolean detection;
   private final int top;
   protected List<String> classNames = List.of();
+  /** Whether labels may be {@code uncertain} ({@code --min-confidence} above 0). */
+  protected boolean uncertain;
 
   /**
    * @param detection whether lines are faces found by a detector (a box per line, images without a face)
@@ -31,6 +33,12 @@ public abstract class PredictionWriter {
   /** Called once before the first line, with the model's class names and the longest input path's length. */
   public void start(List<String> names, int pathWidth) {
     this.classNames = List.copyOf(names);
+  }
+
+  /** As {@link #start(List, int)}; {@code uncertain}: a line's label may also be {@code uncertain}. */
+  public void start(List<String> names, int pathWidth, boolean uncertain) {
+    this.uncertain = uncertain;
+    start(names, pathWidth);
   }
 
   public abstract void write(Prediction p);

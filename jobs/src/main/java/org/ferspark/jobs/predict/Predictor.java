@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.preprocessing.io.BoundedRead;
@@ -19,7 +20,9 @@ import org.ferspark.realtime.detect.FaceDetector;
  * Classifies image files through a {@link FaceClassifier}, {@code batchSize} faces per forward pass, and hands
  * each line to a {@link PredictionWriter} in input order (a batch's failures and predictions are written together
  * when it is classified). Without a detector each image is one face crop; with one, every face it finds in the
- * whole image, left to right. A file that cannot be read or decoded is reported with its reason and skipped.
+ * whole image, left to right. A file that cannot be read or decoded is reported with its reason and skipped. The
+ * probabilities are the classifier's, calibrated with the model's temperature; a face whose top probability is below
+ * {@code fer.min-confidence} gets the label {@code uncertain}.
  */
 public final class Predictor {
   private final FaceClassifier classifier;
@@ -27,6 +30,7 @@ public final class Predictor {
   private final PredictionWriter writer;
   private final long maxFileBytes;
   private final int batchSize;
+  private final double minConfidence;
   private final int faceLength;
   private final float[] batch;
   private final List<Line> pending = new ArrayList<>();
@@ -35,6 +39,7 @@ public final class Predictor {
   private int skipped;
   private int faces;
   private int withoutFace;
+  private int uncertain;
 
   private sealed interface Line permits Face, NoFace, Failed {
   }
@@ -54,6 +59,13 @@ public final class Predictor {
    */
   public Predictor(FaceClassifier classifier, FaceDetector detector, PredictionWriter writer, long maxFileBytes,
       int batchSize) {
+    this(classifier, detector, writer, maxFileBytes, batchSize, 0);
+  }
+
+  /** As above; a face whose top probability is below {@code minConfidence} is labelled {@code uncertain}. */
+  public Predictor(FaceClassifier classifier, FaceDetector detector, PredictionWriter writer, long maxFileBytes,
+      int batchSize, double minConfidence) {
+    this.minConfidence = minConfidence;
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
@@ -69,7 +81,7 @@ public final class Predictor {
   /** Classifies every input and writes its lines; returns the counts. */
   public PredictReport run(List<ImageFiles.Input> inputs) {
     writer.start(classifier.classNames(),
-        inputs.stream().mapToInt(i -> i.path().toString().length()).max().orElse(0));
+        inputs.stream().mapToInt(i -> i.path().toString().length()).max().orElse(0), minConfidence > 0);
     for (ImageFiles.Input input : inputs) {
       String name = input.path().toString();
       if (input.skipped() != null) {
@@ -82,7 +94,7 @@ public final class Predictor {
       }
     }
     flush();
-    return new PredictReport(inputs.size() - skipped, failed, faces, withoutFace, skipped);
+    return new PredictReport(inputs.size() - skipped, failed, faces, withoutFace, skipped, uncertain);
   }
 
   private void classify(Path file, String name) {
@@ -167,7 +179,9 @@ public final class Predictor {
     for (Line line : pending) {
       if (line instanceof Face f) {
         float[] p = probabilities[f.slot()];
-        writer.write(new Prediction(f.path(), f.box(), f.faces(), names.get(Prediction.argmax(p)), p));
+        String label = MinConfidence.label(p, names, minConfidence);
+        uncertain += MinConfidence.UNCERTAIN.equals(label) ? 1 : 0;
+        writer.write(new Prediction(f.path(), f.box(), f.faces(), label, p));
       } else if (line instanceof NoFace n) {
         writer.write(Prediction.noFace(n.path()));
       } else if (line instanceof Failed x) {

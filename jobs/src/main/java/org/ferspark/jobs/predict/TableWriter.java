@@ -3,6 +3,7 @@ package org.ferspark.jobs.predict;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import org.ferspark.model.calibrate.MinConfidence;
 
 /**
  * An aligned text table, one row per face: path, (with detection) box, label, confidence, then one column per
@@ -24,7 +25,7 @@ public final class TableWriter extends PredictionWriter {
   public void start(List<String> names, int widestPath) {
     super.start(names, widestPath);
     pathWidth = Math.max("path".length(), widestPath);
-    labelWidth = "label".length();
+    labelWidth = uncertain ? MinConfidence.UNCERTAIN.length() : "label".length();
     for (String n : names) {
       labelWidth = Math.max(labelWidth, n.length());
     }

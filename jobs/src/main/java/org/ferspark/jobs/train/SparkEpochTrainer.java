@@ -88,7 +88,8 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
     }
     this.rows = train.persist(StorageLevel.MEMORY_ONLY());
     this.epochImages = epochImages(trainCounts, repeat);
-    this.progress = new TrainingProgress(jsc.defaultParallelism(), settings.spark().averagingFrequency(), 10);
+    int workers = settings.spark().workers() > 0 ? settings.spark().workers() : jsc.defaultParallelism();
+    this.progress = new TrainingProgress(workers, settings.spark().averagingFrequency(), 10);
     jsc.sc().addSparkListener(progress);
   }
 
@@ -174,20 +175,31 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
           .rngSeed(s.seed())
           .build();
     }
-    return new ParameterAveragingTrainingMaster.Builder(sp.batchSizePerWorker())
+    ParameterAveragingTrainingMaster.Builder b = sp.workers() > 0
+        ? new ParameterAveragingTrainingMaster.Builder(sp.workers(), sp.batchSizePerWorker())
+        : new ParameterAveragingTrainingMaster.Builder(sp.batchSizePerWorker());
+    return b
         .batchSizePerWorker(sp.batchSizePerWorker())
         .averagingFrequency(sp.averagingFrequency())
         .workerPrefetchNumBatches(sp.prefetchBatches())
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .saveUpdater(true)
         .rngSeed(s.seed())
-        .trainingHooks(trainingHooks(s))
+        .trainingHooks(trainingHooks(s, conf))
         .build();
   }
 
   /** The executors' training hooks; a mutable list (Kryo cannot rebuild {@code List.of}). */
-  private static List<TrainingHook> trainingHooks(TrainSettings s) {
+  static List<TrainingHook> trainingHooks(TrainSettings s, SparkConf conf) {
     List<TrainingHook> hooks = new ArrayList<>();
+    int concurrentTasks = OmpThreadsHook.concurrentTasks(conf);
+    if (s.spark().workers() > 0 && conf.get("spark.master", "").startsWith("local")) {
+      // one JVM runs every worker: fewer workers than task slots run fewer tasks at once
+      concurrentTasks = Math.min(concurrentTasks, s.spark().workers());
+    }
+    if (s.spark().splitOmpThreads() && concurrentTasks > 1) {
+      hooks.add(new OmpThreadsHook(concurrentTasks));
+    }
     if (s.fastBatchNorm()) {
       hooks.add(new FastBatchNormHook());
     }

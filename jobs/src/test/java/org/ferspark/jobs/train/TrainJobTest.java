@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.apache.spark.sql.SparkSession;
 import org.ferspark.jobs.JobRunner;
 import org.ferspark.jobs.TrainJob;
@@ -73,6 +76,8 @@ class TrainJobTest {
     assertThat(model.metadata().classNames()).hasSize(7);
     assertThat(model.metadata().datasetFingerprint()).hasSize(32);
     assertThat(tmp.resolve("history.csv")).exists();
+    assertThat(model.metadata().calibration()).as("fitted on the validation split at the end").isNotNull();
+    assertThat(model.metadata().calibration().examples()).isEqualTo(70);
   }
 
   @Test
@@ -181,6 +186,41 @@ class TrainJobTest {
 
     assertThatThrownBy(() -> TrainJob.run(null, settings("fer.train.epochs=2"), eight.toString(), out, true, false))
         .hasMessageContaining("cannot resume").hasMessageContaining("7 classes").hasMessageContaining("8");
+  }
+
+  @Test
+  void oneWorkerOnLocal2FitsEachSplitInOneTaskWithAllOpenMpThreads() throws IOException {
+    SparkConf local = new SparkConf().set("spark.master", "local[2]");
+    var defaults = (ParameterAveragingTrainingMaster) SparkEpochTrainer.trainingMaster(settings(), local);
+    assertThat(defaults.getNumWorkers()).as("DL4J takes Spark's default parallelism").isNull();
+    assertThat(SparkEpochTrainer.trainingHooks(settings(), local)).anyMatch(h -> h instanceof OmpThreadsHook);
+    TrainSettings one = settings("fer.train.spark.workers=1");
+    assertThat(((ParameterAveragingTrainingMaster) SparkEpochTrainer.trainingMaster(one, local)).getNumWorkers())
+        .isEqualTo(1);
+    assertThat(SparkEpochTrainer.trainingHooks(one, local)).as("one task at a time keeps all threads")
+        .noneMatch(h -> h instanceof OmpThreadsHook);
+
+    Map<Integer, Integer> tasksPerStage = new java.util.concurrent.ConcurrentHashMap<>();
+    SparkListener fits = new SparkListener() {
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted e) {
+        if (e.stageInfo().name().contains("TrainingMaster") && e.stageInfo().name().contains("treeAggregate")) {
+          tasksPerStage.put(e.stageInfo().stageId(), e.stageInfo().numTasks());
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(fits);
+    try {
+      TrainJob.run(spark, one, data, tmp.resolve("one"), false, false);
+      spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    } finally {
+      spark.sparkContext().removeSparkListener(fits);
+    }
+    assertThat(tasksPerStage).as("DL4J's averaging stages").isNotEmpty();
+    assertThat(tasksPerStage.values()).as("fitting stages run one task: one model copy").containsOnly(1);
+    assertThat(ModelFile.load(tmp.resolve("one/model.zip"), false).metadata().classNames()).hasSize(7);
   }
 
   @Test

@@ -81,6 +81,33 @@ public final class ModelFile {
     }
   }
 
+  /**
+   * Writes a copy of the model file {@code source} with {@code metadata} in place of its {@value #METADATA_ENTRY},
+   * every other entry (weights, configuration, updater state) byte for byte as it was; {@code target} may be
+   * {@code source} itself. Atomic like {@link #save}: a copy in the target's directory, then a rename.
+   *
+   * @throws ModelFileException if {@code source} is not a loadable model file or the metadata does not fit it;
+   *     nothing is written then
+   */
+  public static void replaceMetadata(Path source, ModelMetadata metadata, Path target) throws IOException {
+    checkMetadata(metadata, target);
+    LoadedModel loaded = load(source, false);
+    checkAgainstNetwork(metadata, loaded.graph().getConfiguration(), target);
+    checkInputFits(loaded.graph(), metadata, target);
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    try {
+      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
+        Files.write(zip.getPath(METADATA_ENTRY), JSON.writeValueAsBytes(metadata));
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
   /** Reads only the metadata, without loading the weights. */
   public static ModelMetadata readMetadata(Path file) throws ModelFileException {
     try (ZipFile zip = openZip(file)) {
@@ -273,6 +300,12 @@ public final class ModelFile {
     }
     if (m.normalisation() == null || m.architecture() == null) {
       throw new ModelFileException(file, "normalisation and architecture are required");
+    }
+    Calibration c = m.calibration();
+    if (c != null && (!Calibration.TEMPERATURE_SCALING.equals(c.method()) || !(c.temperature() > 0)
+        || !Double.isFinite(c.temperature()))) {
+      throw new ModelFileException(file, "calibration must be method '" + Calibration.TEMPERATURE_SCALING
+          + "' with a finite temperature > 0, got method '" + c.method() + "', temperature " + c.temperature());
     }
   }
 

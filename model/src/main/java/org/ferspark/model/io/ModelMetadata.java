@@ -1,6 +1,7 @@
 package org.ferspark.model.io;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,10 +23,12 @@ import java.util.Map;
  * @param datasetFingerprint the preprocessed dataset manifest's fingerprint
  * @param projectVersion the fer-spark version that wrote the file
  * @param createdAt ISO-8601 instant
+ * @param calibration how the probabilities are calibrated, or null (files written before calibration existed, and
+ *     models never calibrated): temperature 1, the network's softmax as it is
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"formatVersion", "classNames", "inputShape", "normalisation", "architecture", "trainingConfig",
-    "datasetFingerprint", "projectVersion", "createdAt"})
+    "datasetFingerprint", "projectVersion", "createdAt", "calibration"})
 public record ModelMetadata(
     int formatVersion,
     List<String> classNames,
@@ -35,7 +38,8 @@ public record ModelMetadata(
     Map<String, Object> trainingConfig,
     String datasetFingerprint,
     String projectVersion,
-    String createdAt) {
+    String createdAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Calibration calibration) {
 
   /** The format this build writes and reads. */
   public static final int FORMAT_VERSION = 1;
@@ -43,6 +47,14 @@ public record ModelMetadata(
   public static final String PIXELS_OVER_255 = "x / 255";
   /** One 48×48 grayscale image, channels first. */
   public static final List<Integer> INPUT_48 = List.of(1, 48, 48);
+
+  /** Metadata without calibration (temperature 1). */
+  public ModelMetadata(int formatVersion, List<String> classNames, List<Integer> inputShape, String normalisation,
+      String architecture, Map<String, Object> trainingConfig, String datasetFingerprint, String projectVersion,
+      String createdAt) {
+    this(formatVersion, classNames, inputShape, normalisation, architecture, trainingConfig, datasetFingerprint,
+        projectVersion, createdAt, null);
+  }
 
   public ModelMetadata {
     classNames = classNames == null ? null : List.copyOf(classNames);
@@ -63,21 +75,32 @@ public record ModelMetadata(
     return classNames.size();
   }
 
+  /** The temperature every classifying path divides the logits by: the calibration's, else 1. */
+  public double temperature() {
+    return calibration == null ? 1.0 : calibration.temperature();
+  }
+
   /** A copy with different class names (for tests and relabelling tools). */
   public ModelMetadata withClassNames(List<String> names) {
     return new ModelMetadata(formatVersion, names, inputShape, normalisation, architecture, trainingConfig,
-        datasetFingerprint, projectVersion, createdAt);
+        datasetFingerprint, projectVersion, createdAt, calibration);
   }
 
   /** A copy with a different input shape. */
   public ModelMetadata withInputShape(List<Integer> shape) {
     return new ModelMetadata(formatVersion, classNames, shape, normalisation, architecture, trainingConfig,
-        datasetFingerprint, projectVersion, createdAt);
+        datasetFingerprint, projectVersion, createdAt, calibration);
   }
 
   /** A copy with a different format version. */
   public ModelMetadata withFormatVersion(int version) {
     return new ModelMetadata(version, classNames, inputShape, normalisation, architecture, trainingConfig,
-        datasetFingerprint, projectVersion, createdAt);
+        datasetFingerprint, projectVersion, createdAt, calibration);
+  }
+
+  /** A copy with {@code c} as its calibration (null: none, temperature 1). */
+  public ModelMetadata withCalibration(Calibration c) {
+    return new ModelMetadata(formatVersion, classNames, inputShape, normalisation, architecture, trainingConfig,
+        datasetFingerprint, projectVersion, createdAt, c);
   }
 }

@@ -38,9 +38,16 @@ public final class OutputDir {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path root;
+  private final HadoopMirror mirror;
 
   public OutputDir(Path root) {
+    this(root, null);
+  }
+
+  /** A directory whose files are also copied to {@code mirror} after every epoch ({@code null}: local only). */
+  public OutputDir(Path root, HadoopMirror mirror) {
     this.root = root;
+    this.mirror = mirror;
   }
 
   public Path root() {
@@ -68,6 +75,9 @@ public final class OutputDir {
    * unless {@code overwrite} (which deletes them first); {@code resume} keeps everything.
    */
   public void prepare(boolean resume, boolean overwrite) throws IOException {
+    if (mirror != null) {
+      mirror.prepare(resume, overwrite);
+    }
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw new InputError("--out " + root + " exists and is not a directory");
     }
@@ -182,6 +192,13 @@ public final class OutputDir {
     List<Path> all = listCheckpoints();
     for (int i = 0; i < all.size() - keep; i++) {
       Files.deleteIfExists(all.get(i));
+    }
+  }
+
+  /** Copies what changed to the Hadoop mirror, if there is one (after each epoch and at the end of a run). */
+  public void publish() throws IOException {
+    if (mirror != null) {
+      mirror.sync();
     }
   }
 

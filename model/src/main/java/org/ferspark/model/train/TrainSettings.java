@@ -41,6 +41,7 @@ public record TrainSettings(
     long seed,
     int imageSize,
     boolean fastBatchNorm,
+    boolean calibrate,
     Spark spark,
     String configJson) implements Serializable {
 
@@ -51,7 +52,8 @@ public record TrainSettings(
 
   /** The {@code fer.train.spark.*} settings. */
   public record Spark(String trainingMaster, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
-      double sharedThreshold, int sharedPort, String sharedNetworkMask) implements Serializable {}
+      double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads, int workers)
+      implements Serializable {}
 
   /** Binds and validates; {@code config} is the fully merged configuration (see {@link FerConfig}). */
   public static TrainSettings from(Config config) {
@@ -109,7 +111,7 @@ public record TrainSettings(
       return new TrainSettings(arch, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
           weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
           AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size,
-          t.getBoolean("fast-batch-norm"), spark, json);
+          t.getBoolean("fast-batch-norm"), t.getBoolean("calibrate"), spark, json);
     } catch (ConfigException e) {
       throw new FerConfig.ConfigError(e.getMessage());
     }
@@ -128,10 +130,12 @@ public record TrainSettings(
     check(prefetch >= 0, "fer.train.spark.prefetch-batches", "must be >= 0, got " + prefetch);
     double threshold = s.getDouble("shared.threshold");
     check(threshold > 0, "fer.train.spark.shared.threshold", "must be > 0, got " + threshold);
+    int workers = s.getInt("workers");
+    check(workers >= 0, "fer.train.spark.workers", "must be >= 0 (0 = Spark's default parallelism), got " + workers);
     int port = s.getInt("shared.port");
     check(port > 0 && port < 65_536, "fer.train.spark.shared.port", "must be a port number, got " + port);
     return new Spark(master, perWorker == 0 ? batch : perWorker, frequency, prefetch, threshold, port,
-        s.getString("shared.network-mask").trim());
+        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"), workers);
   }
 
   /** The settings as a flat map for model metadata and history ({@code trainingConfig}). */
@@ -158,6 +162,7 @@ public record TrainSettings(
     m.put("seed", seed);
     m.put("imageSize", imageSize);
     m.put("fastBatchNorm", fastBatchNorm);
+    m.put("calibrate", calibrate);
     m.put("sparkTrainingMaster", spark.trainingMaster());
     m.put("sparkBatchSizePerWorker", spark.batchSizePerWorker());
     m.put("sparkAveragingFrequency", spark.averagingFrequency());

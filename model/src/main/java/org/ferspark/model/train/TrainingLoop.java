@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ferspark.model.calibrate.Calibrator;
+import org.ferspark.model.io.Calibration;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelMetadata;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one training loop of every mode (single JVM, Spark): per epoch fit ({@link EpochTrainer}), validate, score a
  * training sample, log progress and ETA, append the history, checkpoint (last K + best by validation loss), stop
- * early; at the end {@code model.zip} = the best epoch's weights with full metadata. {@link #run} with
- * {@code resume} continues from the newest checkpoint with its updater state, epoch counter and history.
+ * early; at the end {@code model.zip} = the best epoch's weights with full metadata and, unless
+ * {@code fer.train.calibrate = false}, the temperature fitted on the validation split ({@link Calibrator}).
+ * {@link #run} with {@code resume} continues from the newest checkpoint with its updater state, epoch counter and
+ * history.
  *
  * <p>Checkpoint metadata ({@code trainingConfig}) carries the settings, the loop state ({@value #STATE}) and the
  * whole history, so a checkpoint alone is enough to resume.
@@ -57,18 +61,24 @@ public final class TrainingLoop {
   /** As above; a fresh run starts from {@code fineTune}'s parent model unless it is {@code null}. */
   public TrainingLoop(TrainSettings settings, DatasetManifest manifest, TensorDataset validation,
       TensorDataset trainForEval, Path outDir, FineTune fineTune) {
+    this(settings, manifest, validation, trainForEval, new OutputDir(outDir), fineTune);
+  }
+
+  /** As above, into {@code out} (a local directory, possibly mirrored to a Hadoop path). */
+  public TrainingLoop(TrainSettings settings, DatasetManifest manifest, TensorDataset validation,
+      TensorDataset trainForEval, OutputDir out, FineTune fineTune) {
     this.fineTune = fineTune;
     this.settings = settings;
     this.manifest = manifest;
     this.validation = validation;
     this.trainSample = settings.trainEvalSamples() == 0 ? null : trainForEval;
-    this.out = new OutputDir(outDir);
+    this.out = out;
   }
 
   /** What a run did; {@code imagesPerSecond} is over this invocation's fits. */
   public record Result(int epochsRun, int lastEpoch, int bestEpoch, double bestValLoss, double bestValAccuracy,
       boolean stoppedEarly, int resumedFrom, double seconds, double imagesPerSecond, Path model,
-      List<HistoryRow> history) {
+      List<HistoryRow> history, double temperature) {
   }
 
   /** The loop's state after an epoch, stored in every checkpoint. */
@@ -157,6 +167,7 @@ public final class TrainingLoop {
       ModelFile.save(net, metadata(state, history), out.checkpoint(epoch), true);
       out.prune(settings.keepLast());
       out.writeHistory(history);
+      out.publish();
       images += fit.images();
       fitSeconds += fit.seconds();
       logEpoch(trainer, history.get(history.size() - 1), state, (System.nanoTime() - start) / 1e9,
@@ -166,14 +177,30 @@ public final class TrainingLoop {
       throw new IllegalStateException("no best checkpoint " + out.best() + " after " + state.epoch() + " epochs");
     }
     LoadedModel best = ModelFile.load(out.best(), false);
-    ModelFile.save(best.graph(), metadata(state, history), out.model(), false);
+    ModelMetadata finished = metadata(state, history);
+    if (settings.calibrate()) {
+      finished = finished.withCalibration(calibrate(best));
+    }
+    ModelFile.save(best.graph(), finished, out.model(), false);
+    out.publish();
     if (state.stopped()) {
       LOG.info("early stopping: no validation-loss improvement for {} epochs; best epoch {}",
           settings.patience(), state.bestEpoch());
     }
     return new Result(state.epoch() - resumedFrom, state.epoch(), state.bestEpoch(), state.bestValLoss(),
         state.bestValAccuracy(), state.stopped(), resumedFrom, (System.nanoTime() - start) / 1e9,
-        fitSeconds > 0 ? images / fitSeconds : Double.NaN, out.model(), List.copyOf(history));
+        fitSeconds > 0 ? images / fitSeconds : Double.NaN, out.model(), List.copyOf(history),
+        finished.temperature());
+  }
+
+  /** The best epoch's temperature, fitted on the validation split ({@code fer.train.calibrate}). */
+  private Calibration calibrate(LoadedModel best) {
+    Calibration c = Calibrator.fit(best.graph(), validation, settings.batch(), settings.imageSize(), "validation",
+        manifest.fingerprint());
+    LOG.info(String.format(Locale.ROOT, "calibration: temperature %.4f fitted on %d validation images: NLL %.4f -> "
+        + "%.4f, ECE %.4f -> %.4f", c.temperature(), c.examples(), c.nllBefore(), c.nllAfter(), c.eceBefore(),
+        c.eceAfter()));
+    return c;
   }
 
   private void checkResumable(ModelMetadata m, Path file) {

@@ -84,6 +84,55 @@ class ModelFileTest {
   }
 
   @Test
+  void aFileWithoutCalibrationLoadsWithTemperatureOne() throws IOException {
+    assertThat(entryText(saved, ModelFile.METADATA_ENTRY)).doesNotContain("calibration");
+    assertThat(ModelFile.readMetadata(saved).temperature()).isEqualTo(1);
+    Path shipped = Path.of(System.getProperty("fer.repo.root", "..")).resolve("models/fer2013-default.zip");
+    ModelMetadata calibrated = ModelFile.readMetadata(shipped);
+    assertThat(calibrated.calibration()).as("the shipped model is calibrated (calibrate.sh, validation split)")
+        .isNotNull();
+    assertThat(calibrated.calibration().split()).isEqualTo("validation");
+    assertThat(calibrated.temperature()).isBetween(0.5, 1.5);
+  }
+
+  @Test
+  void replaceMetadataStoresTheCalibrationAndKeepsEveryOtherEntryByteForByte() throws IOException {
+    ComputationGraph tiny = Architectures.build("tiny-cnn", ArchitectureOptions.defaults(7));
+    tiny.fit(TestData.batch(2, 1));
+    Path source = shared.resolve("tiny-with-updater.zip");
+    ModelMetadata plain = ModelMetadata.of(Emotion.labelNames(7), "tiny-cnn", Map.of(), "fp");
+    ModelFile.save(tiny, plain, source, true);
+    Calibration c = new Calibration(Calibration.TEMPERATURE_SCALING, 1.75, "validation", 70, 1.9, 1.8, 0.2, 0.05,
+        "sha256:abc123", "2026-12-01T00:00:00Z");
+    Path target = dir.resolve("calibrated.zip");
+
+    ModelFile.replaceMetadata(source, plain.withCalibration(c), target);
+
+    ModelMetadata back = ModelFile.load(target, true).metadata();
+    assertThat(back.calibration()).isEqualTo(c);
+    assertThat(back.temperature()).isEqualTo(1.75);
+    assertThat(back.withCalibration(null)).isEqualTo(plain);
+    assertThat(entryText(target, ModelFile.METADATA_ENTRY)).contains("\"temperature\" : 1.75");
+    for (String entry : List.of(ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN,
+        ModelSerializer.CONFIGURATION_JSON)) {
+      assertThat(entryBytes(target, entry)).as(entry).isEqualTo(entryBytes(source, entry));
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).as("no temporary file left").containsExactly(target);
+    }
+  }
+
+  @Test
+  void rejectsACalibrationWithoutAUsableTemperature() {
+    for (double t : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      Calibration bad = new Calibration(Calibration.TEMPERATURE_SCALING, t, "validation", 1, 0, 0, 0, 0, "", "");
+      assertThatThrownBy(() -> ModelFile.replaceMetadata(saved, metadata.withCalibration(bad), dir.resolve("x.zip")))
+          .isInstanceOf(ModelFileException.class).hasMessageContaining("temperature");
+    }
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
   void saveReplacesTheFileAndLeavesNoTemporaryFiles() throws IOException {
     Path target = dir.resolve("model.zip");
     Files.writeString(target, "old contents");
@@ -248,6 +297,12 @@ class ModelFileTest {
     byte[] b = new byte[n];
     java.util.Arrays.fill(b, (byte) ' ');
     return b;
+  }
+
+  private static byte[] entryBytes(Path file, String entry) throws IOException {
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+      return zip.getInputStream(zip.getEntry(entry)).readAllBytes();
+    }
   }
 
   private static long entrySize(Path file, String entry) throws IOException {

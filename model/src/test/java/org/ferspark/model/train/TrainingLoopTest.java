@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.ferspark.model.calibrate.Calibrator;
+import org.ferspark.model.calibrate.TemperatureScaling;
+import org.ferspark.model.io.Calibration;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.preprocessing.dataset.InputError;
@@ -68,6 +71,16 @@ class TrainingLoopTest {
     assertThat(tmp.resolve("checkpoints/best.zip")).exists();
     assertThat(tmp.resolve("checkpoints/epoch-012.zip")).exists();
     assertThat(tmp.resolve("checkpoints/epoch-009.zip")).as("keep-last 3").doesNotExist();
+
+    Calibration c = model.metadata().calibration();
+    assertThat(c).as("fer.train.calibrate is on by default").isNotNull();
+    assertThat(c.split()).isEqualTo("validation");
+    assertThat(c.examples()).isEqualTo(validation.size());
+    assertThat(c.nllAfter()).isLessThanOrEqualTo(c.nllBefore());
+    float[][] p = Calibrator.probabilities(model.graph(), validation, 32, 48);
+    double refit = TemperatureScaling.fit(TemperatureScaling.logits(p), validation.labels()).temperature();
+    assertThat(c.temperature()).as("the fit on the validation split").isCloseTo(refit, within(1e-6 * refit));
+    assertThat(ModelFile.readMetadata(tmp.resolve("checkpoints/best.zip")).calibration()).isNull();
   }
 
   @Test
@@ -117,7 +130,9 @@ class TrainingLoopTest {
 
   @Test
   void theTrainingLossInTheHistoryLeavesOutTheWeightDecayTerm() throws IOException {
-    TrainingLoop.Result r = train(settings(1, "fer.train.weight-decay=0.5"), tmp.resolve("decay"), false);
+    TrainingLoop.Result r = train(settings(1, "fer.train.weight-decay=0.5", "fer.train.calibrate=false"),
+        tmp.resolve("decay"), false);
+    assertThat(ModelFile.readMetadata(r.model()).calibration()).as("fer.train.calibrate = false").isNull();
 
     var net = ModelFile.load(r.model(), false).graph();
     assertThat(net.calcRegularizationScore(true)).as("the decay term DL4J adds to its score").isGreaterThan(2);

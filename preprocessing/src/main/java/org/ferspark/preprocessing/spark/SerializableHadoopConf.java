@@ -7,15 +7,15 @@ import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
 /** Ships the driver's Hadoop configuration (HDFS, S3A credentials…) to the executors' file reads. */
-final class SerializableHadoopConf implements Serializable {
+public final class SerializableHadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private transient Configuration conf;
 
-  SerializableHadoopConf(Configuration conf) {
+  public SerializableHadoopConf(Configuration conf) {
     this.conf = conf;
   }
 
-  Configuration get() {
+  public Configuration get() {
     return conf;
   }
 

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ferspark.model.calibrate.TemperatureScaling;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelFileException;
@@ -25,10 +26,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * Classifies faces in batches through the project's one face path: a detected box grown by a margin →
  * {@link FaceNormalizer#normalize(Mat, FaceBox)} (crop, gray, {@code INTER_AREA} to the model's input size), or a
  * whole encoded image taken as the face crop → {@link FaceNormalizer#normalize(byte[], FaceBox)}; then
- * {@link Tensors#toUnitFloats} (the training normalisation) → one {@code graph.output} call per batch. Used by the
- * realtime app (the faces of one frame) and by {@code PredictJob} (image files). The network runs with its batch
- * norms folded into the convolutions ({@link BatchNormFolding}): the same probabilities up to float rounding, about
- * 3× faster per face at batch 1 for vgg-bn.
+ * {@link Tensors#toUnitFloats} (the training normalisation) → one {@code graph.output} call per batch → the model
+ * file's temperature ({@code ModelMetadata.temperature()}, 1 without calibration). Used by the realtime app (the
+ * faces of one frame) and by {@code PredictJob} (image files). The network runs with its batch norms folded into the
+ * convolutions ({@link BatchNormFolding}): the same probabilities up to float rounding, about 3× faster per face at
+ * batch 1 for vgg-bn.
  */
 public final class FaceClassifier {
   private final ComputationGraph graph;
@@ -36,6 +38,7 @@ public final class FaceClassifier {
   private final FaceNormalizer normalizer;
   private final double margin;
   private final int pixels;
+  private final double temperature;
 
   public FaceClassifier(LoadedModel model, double margin) {
     this(model, margin, Long.MAX_VALUE, Long.MAX_VALUE, true);
@@ -70,6 +73,7 @@ public final class FaceClassifier {
     this.normalizer = new FaceNormalizer(shape.get(1), maxPixels, maxFileBytes);
     this.margin = margin;
     this.pixels = shape.get(1) * shape.get(2);
+    this.temperature = m.temperature();
   }
 
   /**
@@ -94,6 +98,11 @@ public final class FaceClassifier {
   /** Output class names in output order. */
   public List<String> classNames() {
     return classNames;
+  }
+
+  /** The temperature {@link #classify} applies: the model file's calibration, 1 without. */
+  public double temperature() {
+    return temperature;
   }
 
   /** The crop handed to the normaliser: {@code box} grown by {@code margin × size} on every side. */
@@ -167,7 +176,10 @@ public final class FaceClassifier {
     return classify(batch, batch.length / pixels);
   }
 
-  /** Class probabilities of the first {@code n} faces of {@code batch}: one forward pass. */
+  /**
+   * Calibrated class probabilities of the first {@code n} faces of {@code batch}: one forward pass, then the model's
+   * temperature, {@code softmax(ln p / T)} (the one place predict and realtime apply it).
+   */
   public float[][] classify(float[] batch, int n) {
     if (n == 0) {
       return new float[0][];
@@ -176,6 +188,6 @@ public final class FaceClassifier {
     int side = (int) Math.round(Math.sqrt(pixels));
     INDArray x = Nd4j.create(faces, new long[] {n, 1, side, side}, 'c');
     INDArray out = graph.outputSingle(false, x);
-    return out.toFloatMatrix();
+    return TemperatureScaling.apply(out.toFloatMatrix(), temperature);
   }
 }

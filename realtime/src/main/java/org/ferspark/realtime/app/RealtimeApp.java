@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.net.BatchNormFolding;
 import org.ferspark.model.net.OneDnn;
@@ -19,10 +20,8 @@ import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.dataset.InputError;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.preprocessing.io.OneLine;
-import org.ferspark.realtime.detect.DnnFaceDetector;
 import org.ferspark.realtime.detect.FaceDetector;
 import org.ferspark.realtime.detect.FaceFinder;
-import org.ferspark.realtime.detect.HaarFaceDetector;
 import org.ferspark.realtime.overlay.CanvasSink;
 import org.ferspark.realtime.overlay.FrameSink;
 import org.ferspark.realtime.overlay.ImageFileSink;
@@ -91,9 +90,18 @@ public final class RealtimeApp implements Callable<Integer> {
   @Option(names = "--pipeline", description = "Detect on a second thread while classifying (for 2+ cores).")
   boolean pipeline;
 
+  @Option(names = "--detector", paramLabel = "KIND",
+      description = "Face detector: blazeface (default), haar or dnn (fer.realtime.detector.kind).")
+  String detector;
+
   @Option(names = "--detector-model", paramLabel = "FILE",
-      description = "Use the OpenCV DNN (SSD) face detector with this model instead of the Haar cascade.")
+      description = "Use the OpenCV DNN (SSD) face detector with this model.")
   File detectorModel;
+
+  @Option(names = "--min-confidence", paramLabel = "P",
+      description = "Label a face 'uncertain' when its top (calibrated, smoothed) probability is below P "
+          + "(fer.min-confidence, default 0 = never).")
+  Double minConfidence;
 
   @Mixin
   ConfigOptions configOptions = new ConfigOptions();
@@ -136,9 +144,15 @@ public final class RealtimeApp implements Callable<Integer> {
     if (pipeline) {
       flags.put(p + "pipeline", true);
     }
+    if (detector != null) {
+      flags.put(p + "detector.kind", detector);
+    }
     if (detectorModel != null) {
       flags.put(p + "detector.kind", "dnn");
       flags.put(p + "detector.model", detectorModel.getAbsolutePath());
+    }
+    if (minConfidence != null) {
+      flags.put(MinConfidence.KEY, MinConfidence.check(minConfidence, "--min-confidence"));
     }
     com.typesafe.config.Config config = configOptions.load(flags);
     imageLimits = new FrameSource.ImageLimits(config.getLong("fer.image.max-pixels"),
@@ -162,6 +176,11 @@ public final class RealtimeApp implements Callable<Integer> {
       oneDnn = OneDnn.helpersActive(loaded.graph());
       System.err.println("fer-realtime: " + OneDnn.describe() + " convHelpers=" + OneDnn.convHelpers(loaded.graph()));
       FaceClassifier classifier = new FaceClassifier(loaded, s.cropMargin(), s.foldBatchNorm());
+      MinConfidence.checkClassNames(classifier.classNames(), s.minConfidence(), s.model().toString());
+      if (classifier.temperature() != 1) {
+        System.err.println("fer-realtime: probabilities calibrated with the model's temperature "
+            + classifier.temperature());
+      }
       System.err.println("fer-realtime: batch norm folded into the convolutions: " + (s.foldBatchNorm()
           ? BatchNormFolding.foldableChains(loaded.graph()) + " conv+BN chains" : "no (fer.realtime.fold-batch-norm)"));
       report = run(s, classifier, source, input.image != null, headless ? out : null);
@@ -206,7 +225,7 @@ public final class RealtimeApp implements Callable<Integer> {
     }
     Path annotated = null;
     Path jsonlPath = null;
-    try (FaceDetector detector = detector(s)) {
+    try (FaceDetector detector = s.detector().create()) {
       FramesJsonl jsonl = null;
       FrameSink sink;
       if (outDir != null) {
@@ -226,10 +245,8 @@ public final class RealtimeApp implements Callable<Integer> {
       }
       RealtimeLoop.Result r;
       try (FrameSink closingSink = sink; FramesJsonl closingJsonl = jsonl) {
-        RealtimeLoop loop = new RealtimeLoop(source,
-            new FaceFinder(detector, s.detectEvery(), s.roiExpand(), s.roiMinScale(), s.roiMaxScale()),
-            new IouTracker(s.trackerMinIou(), s.trackerMaxMissed()), new EmaSmoother(s.smoothing()), classifier,
-            closingSink, closingJsonl, s.maxFrames());
+        RealtimeLoop loop = new RealtimeLoop(source, analyzer(s, detector, classifier), closingSink, closingJsonl,
+            s.maxFrames(), s.minConfidence());
         r = loop.run(s.pipeline());
       }
       if (source.endWarning() != null) {
@@ -241,12 +258,11 @@ public final class RealtimeApp implements Callable<Integer> {
     }
   }
 
-  /** The face detector {@code fer.realtime.detector.*} configures (Haar cascade, or OpenCV DNN). */
-  public static FaceDetector detector(RealtimeSettings s) {
-    if (s.detectorKind().equals("dnn")) {
-      return new DnnFaceDetector(s.dnnModel(), s.dnnConfig(), s.dnnInputSize(), s.dnnConfidence(), s.minFace());
-    }
-    return new HaarFaceDetector(s.cascade(), s.scaleFactor(), s.minNeighbours(), s.minFace());
+  /** The per-frame face step of {@code s} around {@code detector} and {@code classifier} (both owned by the caller). */
+  public static FrameAnalyzer analyzer(RealtimeSettings s, FaceDetector detector, FaceClassifier classifier) {
+    return new FrameAnalyzer(new FaceFinder(detector, s.detectEvery(), s.roiExpand(), s.roiMinScale(),
+        s.roiMaxScale()), new IouTracker(s.trackerMinIou(), s.trackerMaxMissed()), new EmaSmoother(s.smoothing()),
+        classifier);
   }
 
   /** The project's exit codes for a picocli command, without depending on the jobs module. */

@@ -4,23 +4,17 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.File;
 import java.nio.file.Path;
+import org.ferspark.model.calibrate.MinConfidence;
 import org.ferspark.preprocessing.config.FerConfig.ConfigError;
+import org.ferspark.realtime.detect.DetectorSettings;
 
 /**
- * The realtime app's settings, bound once from {@code fer.realtime.*} (reference.conf → --config → --set → flags)
- * and validated with errors that name the key.
+ * The realtime app's settings, bound once from {@code fer.realtime.*} and the shared {@code fer.min-confidence}
+ * (reference.conf → --config → --set → flags) and validated with errors that name the key.
  */
 public record RealtimeSettings(
     Path model,
-    String detectorKind,
-    int minFace,
-    Path cascade,
-    double scaleFactor,
-    int minNeighbours,
-    Path dnnModel,
-    Path dnnConfig,
-    int dnnInputSize,
-    double dnnConfidence,
+    DetectorSettings detector,
     int detectEvery,
     double roiExpand,
     double roiMinScale,
@@ -35,32 +29,17 @@ public record RealtimeSettings(
     int warmupPasses,
     boolean foldBatchNorm,
     int videoBitrate,
-    double videoFrameRate) {
+    double videoFrameRate,
+    double minConfidence) {
 
   static final String P = "fer.realtime.";
 
   /** Binds and validates; relative paths are resolved against {@code root}. */
   public static RealtimeSettings from(Config c, Path root) {
     try {
-      String kind = c.getString(P + "detector.kind");
-      if (!kind.equals("haar") && !kind.equals("dnn")) {
-        throw new ConfigError(P + "detector.kind must be haar or dnn, got '" + kind + "'");
-      }
-      Path dnnModel = optionalPath(c, P + "detector.model", root);
-      if (kind.equals("dnn") && dnnModel == null) {
-        throw new ConfigError(P + "detector.kind = dnn needs " + P + "detector.model (flag --detector-model)");
-      }
-      RealtimeSettings s = new RealtimeSettings(
+      return new RealtimeSettings(
           root.resolve(c.getString(P + "model")),
-          kind,
-          atLeast(c.getInt(P + "detector.min-face"), 8, "detector.min-face"),
-          optionalPath(c, P + "detector.cascade", root),
-          c.getDouble(P + "detector.scale-factor"),
-          atLeast(c.getInt(P + "detector.min-neighbours"), 0, "detector.min-neighbours"),
-          dnnModel,
-          optionalPath(c, P + "detector.config", root),
-          atLeast(c.getInt(P + "detector.input-size"), 16, "detector.input-size"),
-          between(c.getDouble(P + "detector.confidence"), 0, 1, "detector.confidence"),
+          DetectorSettings.from(c, root),
           atLeast(c.getInt(P + "detect-every"), 1, "detect-every"),
           between(c.getDouble(P + "roi-expand"), 0, 4, "roi-expand"),
           between(c.getDouble(P + "roi-min-scale"), 0.1, 1, "roi-min-scale"),
@@ -75,19 +54,11 @@ public record RealtimeSettings(
           atLeast(c.getInt(P + "warmup-passes"), 0, "warmup-passes"),
           c.getBoolean(P + "fold-batch-norm"),
           atLeast(c.getInt(P + "video.bitrate"), 10_000, "video.bitrate"),
-          between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"));
-      if (s.scaleFactor <= 1.0) {
-        throw new ConfigError(P + "detector.scale-factor must be > 1, got " + s.scaleFactor);
-      }
-      return s;
+          between(c.getDouble(P + "video.frame-rate"), 0, 1000, "video.frame-rate"),
+          MinConfidence.from(c));
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage());
     }
-  }
-
-  private static Path optionalPath(Config c, String key, Path root) {
-    String v = c.getString(key);
-    return v.isBlank() ? null : root.resolve(v);
   }
 
   private static int atLeast(int v, int min, String key) {

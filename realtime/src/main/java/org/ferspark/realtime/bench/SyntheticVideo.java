@@ -45,16 +45,32 @@ public final class SyntheticVideo {
   private SyntheticVideo() {
   }
 
+  /** Frame size, frame rate and bitrate of a generated video. */
+  public record Format(int width, int height, double fps, int bitrate) {
+    /** 640×480 at 30 frames/s, 4 Mbit/s. */
+    public static final Format VGA = new Format(WIDTH, HEIGHT, 30, 4_000_000);
+  }
+
   public static void main(String[] args) throws IOException {
     if (args.length < 5) {
-      System.err.println("usage: SyntheticVideo OUT.mp4 FRAMES SIDE SEED FACE.jpg [FACE.jpg ...]");
+      System.err.println("usage: SyntheticVideo OUT.mp4 FRAMES SIDE SEED [--format WxH@FPS] FACE.jpg [FACE.jpg ...]");
       System.exit(2);
     }
+    Format format = Format.VGA;
     List<Path> faces = new ArrayList<>();
     for (int i = 4; i < args.length; i++) {
-      faces.add(Path.of(args[i]));
+      if (args[i].equals("--format") && i + 1 < args.length) {
+        String[] f = args[++i].split("[x@]");
+        int w = Integer.parseInt(f[0]);
+        int h = Integer.parseInt(f[1]);
+        double fps = Double.parseDouble(f[2]);
+        format = new Format(w, h, fps, (int) Math.max(200_000, 4_000_000.0 * w * h * fps / (WIDTH * HEIGHT * 30)));
+      } else {
+        faces.add(Path.of(args[i]));
+      }
     }
-    write(Path.of(args[0]), faces, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+    write(Path.of(args[0]), faces, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
+        false, format);
   }
 
   /**
@@ -64,6 +80,23 @@ public final class SyntheticVideo {
    */
   public static List<List<FaceBox>> write(Path video, List<Path> faces, int frames, int side, long seed)
       throws IOException {
+    return write(video, faces, frames, side, seed, false);
+  }
+
+  /**
+   * As {@link #write(Path, List, int, int, long)}; with {@code faststart} the MP4 index goes to the front of the
+   * file (FFmpeg's {@code movflags=faststart}), so a copy cut short still opens and declares its full length.
+   */
+  public static List<List<FaceBox>> write(Path video, List<Path> faces, int frames, int side, long seed,
+      boolean faststart) throws IOException {
+    return write(video, faces, frames, side, seed, faststart, Format.VGA);
+  }
+
+  /** As above, in {@code format}. */
+  public static List<List<FaceBox>> write(Path video, List<Path> faces, int frames, int side, long seed,
+      boolean faststart, Format format) throws IOException {
+    final int width = format.width();
+    final int height = format.height();
     FaceNormalizer.loadNatives();
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     Random random = new Random(seed);
@@ -71,14 +104,14 @@ public final class SyntheticVideo {
     int n = faces.size();
     int[][] origin = new int[n][2];
     for (int i = 0; i < n; i++) {
-      int slot = WIDTH / n;
+      int slot = width / n;
       origin[i][0] = i * slot + Math.max(0, (slot - side) / 2);
-      origin[i][1] = (HEIGHT - side) / 2 + (i % 2 == 0 ? -30 : 30);
+      origin[i][1] = Math.max(0, (height - side) / 2 + (i % 2 == 0 ? -30 : 30));
     }
     ObjectMapper json = new ObjectMapper();
     try (PointerScope scope = new PointerScope();
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(video.toFile(), WIDTH, HEIGHT, 0);
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(video.toFile(), width, height, 0);
         BufferedWriter boxes = Files.newBufferedWriter(Path.of(video + ".boxes.jsonl"))) {
       List<Mat> faceMats = new ArrayList<>();
       for (Path f : faces) {
@@ -92,20 +125,23 @@ public final class SyntheticVideo {
         cvtColor(big, bgr, COLOR_GRAY2BGR);
         faceMats.add(bgr);
       }
-      Mat background = background(random);
+      Mat background = background(random, width, height);
       recorder.setFormat("mp4");
+      if (faststart) {
+        recorder.setOption("movflags", "faststart");
+      }
       recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
       recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-      recorder.setFrameRate(30);
-      recorder.setVideoBitrate(4_000_000);
+      recorder.setFrameRate(format.fps());
+      recorder.setVideoBitrate(format.bitrate());
       recorder.start();
       Mat frame = new Mat();
       for (int t = 0; t < frames; t++) {
         background.copyTo(frame);
         List<FaceBox> now = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          int x = clamp(origin[i][0] + (int) Math.round(12 * Math.sin(t / 15.0 + i)), WIDTH - side);
-          int y = clamp(origin[i][1] + (int) Math.round(8 * Math.cos(t / 20.0 + 2 * i)), HEIGHT - side);
+          int x = clamp(origin[i][0] + (int) Math.round(12 * Math.sin(t / 15.0 + i)), width - side);
+          int y = clamp(origin[i][1] + (int) Math.round(8 * Math.cos(t / 20.0 + 2 * i)), height - side);
           faceMats.get(i).copyTo(new Mat(frame, new Rect(x, y, side, side)));
           now.add(new FaceBox(x, y, side, side));
         }
@@ -126,16 +162,21 @@ public final class SyntheticVideo {
     return Math.max(0, Math.min(max, v));
   }
 
-  /** A gradient, noise or stripes background, by seed. */
-  private static Mat background(Random random) {
-    Mat bg = new Mat(HEIGHT, WIDTH, CV_8UC3);
+  /** A 640×480 gradient, noise or stripes background, by seed. */
+  static Mat background(Random random) {
+    return background(random, WIDTH, HEIGHT);
+  }
+
+  /** A gradient, noise or stripes background of {@code width × height}, by seed. */
+  static Mat background(Random random, int width, int height) {
+    Mat bg = new Mat(height, width, CV_8UC3);
     int kind = random.nextInt(3);
     int base = 60 + random.nextInt(120);
     try (UByteIndexer ix = bg.createIndexer()) {
-      for (int y = 0; y < HEIGHT; y++) {
-        for (int x = 0; x < WIDTH; x++) {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
           int v = switch (kind) {
-            case 0 -> base / 2 + (x + y) * 120 / (WIDTH + HEIGHT);
+            case 0 -> base / 2 + (x + y) * 120 / (width + height);
             case 1 -> base + random.nextInt(41) - 20;
             default -> ((x / 24) % 2 == 0) ? base : base / 2;
           };

@@ -68,7 +68,7 @@ public final class DnnFaceDetector implements FaceDetector {
   }
 
   @Override
-  public List<FaceBox> detect(Mat bgr, FaceBox region, int minFace, int maxFace) {
+  public List<Detection> detectScored(Mat bgr, FaceBox region, int minFace, int maxFace) {
     FaceBox area = region == null ? new FaceBox(0, 0, bgr.cols(), bgr.rows()) : region.clampTo(bgr.cols(), bgr.rows());
     if (area.isEmpty()) {
       return List.of();
@@ -82,10 +82,11 @@ public final class DnnFaceDetector implements FaceDetector {
       Mat out = net.forward();
       int rows = (int) (out.total() / 7);
       Mat table = out.reshape(1, rows);
-      List<FaceBox> faces = new ArrayList<>();
+      List<Detection> faces = new ArrayList<>();
       try (FloatIndexer ix = table.createIndexer()) {
         for (int i = 0; i < rows; i++) {
-          if (ix.get(i, 2) < confidence) {
+          float score = ix.get(i, 2);
+          if (score < confidence) {
             continue;
           }
           int x1 = Math.round(ix.get(i, 3) * area.width());
@@ -95,7 +96,7 @@ public final class DnnFaceDetector implements FaceDetector {
           FaceBox box = new FaceBox(area.x() + x1, area.y() + y1, x2 - x1, y2 - y1).clampTo(bgr.cols(), bgr.rows());
           int side = Math.min(box.width(), box.height());
           if (side >= min && (maxFace <= 0 || side <= maxFace)) {
-            faces.add(box);
+            faces.add(new Detection(box, score));
           }
         }
       }

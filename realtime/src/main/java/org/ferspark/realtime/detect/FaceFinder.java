@@ -38,18 +38,23 @@ public final class FaceFinder {
     return index % every == 0;
   }
 
+  /** Every face of the whole frame. */
+  public List<Detection> findAll(Mat bgr) {
+    return detector.detectScored(bgr, null, 0, 0);
+  }
+
   /** The faces of frame {@code index}, given the boxes of the faces tracked so far. */
-  public List<FaceBox> find(Mat bgr, long index, List<FaceBox> tracked) {
+  public List<Detection> find(Mat bgr, long index, List<FaceBox> tracked) {
     if (fullFrame(index)) {
-      return detector.detect(bgr);
+      return findAll(bgr);
     }
-    List<FaceBox> found = new ArrayList<>();
+    List<Detection> found = new ArrayList<>();
     for (FaceBox box : tracked) {
       int side = Math.max(box.width(), box.height());
-      found.addAll(detector.detect(bgr, grow(box, roiExpand), (int) Math.floor(side * minScale),
+      found.addAll(detector.detectScored(bgr, grow(box, roiExpand), (int) Math.floor(side * minScale),
           (int) Math.ceil(side * maxScale)));
     }
-    return IouTracker.dedupe(found, DUPLICATE_IOU);
+    return IouTracker.dedupe(found, Detection::box, DUPLICATE_IOU);
   }
 
   static FaceBox grow(FaceBox b, double f) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_objdetect;
@@ -74,7 +75,7 @@ public final class HaarFaceDetector implements FaceDetector {
   }
 
   @Override
-  public List<FaceBox> detect(Mat bgr, FaceBox region, int minFace, int maxFace) {
+  public List<Detection> detectScored(Mat bgr, FaceBox region, int minFace, int maxFace) {
     FaceBox area = region == null ? new FaceBox(0, 0, bgr.cols(), bgr.rows()) : region.clampTo(bgr.cols(), bgr.rows());
     int min = minFace > 0 ? minFace : minSize;
     if (area.width() < min || area.height() < min) {
@@ -87,12 +88,15 @@ public final class HaarFaceDetector implements FaceDetector {
         cvtColor(view, gray, COLOR_BGR2GRAY);
         input = gray;
       }
-      cascade.detectMultiScale(input, found, scaleFactor, minNeighbours, 0, new Size(min, min),
+      // detectMultiScale2: the same boxes as detectMultiScale, plus each box's number of merged windows
+      IntPointer neighbours = new IntPointer();
+      cascade.detectMultiScale2(input, found, neighbours, scaleFactor, minNeighbours, 0, new Size(min, min),
           maxFace > 0 ? new Size(maxFace, maxFace) : new Size());
-      List<FaceBox> faces = new ArrayList<>((int) found.size());
+      List<Detection> faces = new ArrayList<>((int) found.size());
       for (long i = 0; i < found.size(); i++) {
         Rect r = found.get(i);
-        faces.add(new FaceBox(area.x() + r.x(), area.y() + r.y(), r.width(), r.height()));
+        faces.add(new Detection(new FaceBox(area.x() + r.x(), area.y() + r.y(), r.width(), r.height()),
+            i < neighbours.limit() ? neighbours.get(i) : Float.NaN));
       }
       return faces;
     }

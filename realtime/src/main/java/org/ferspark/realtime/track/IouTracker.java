@@ -3,6 +3,7 @@ package org.ferspark.realtime.track;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.ferspark.preprocessing.image.FaceBox;
 
 /**
@@ -96,10 +97,15 @@ public final class IouTracker {
 
   /** Drops boxes that overlap an earlier kept box by IoU {@code >= maxIou} (order = priority). */
   public static List<FaceBox> dedupe(List<FaceBox> boxes, double maxIou) {
-    List<FaceBox> kept = new ArrayList<>();
-    for (FaceBox b : boxes) {
-      if (kept.stream().noneMatch(k -> iou(k, b) >= maxIou)) {
-        kept.add(b);
+    return dedupe(boxes, b -> b, maxIou);
+  }
+
+  /** Drops items whose box overlaps an earlier kept item's box by IoU {@code >= maxIou} (order = priority). */
+  public static <T> List<T> dedupe(List<T> items, Function<T, FaceBox> box, double maxIou) {
+    List<T> kept = new ArrayList<>();
+    for (T item : items) {
+      if (kept.stream().noneMatch(k -> iou(box.apply(k), box.apply(item)) >= maxIou)) {
+        kept.add(item);
       }
     }
     return kept;

@@ -24,7 +24,8 @@ import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.preprocessing.image.Tensors;
 import org.ferspark.realtime.bench.SyntheticVideo;
-import org.ferspark.realtime.detect.HaarFaceDetector;
+import org.ferspark.realtime.detect.DetectorSettings;
+import org.ferspark.realtime.detect.FaceDetector;
 import org.ferspark.realtime.track.IouTracker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +60,7 @@ class HeadlessRunTest {
   static Path detectableFaceIn(Path dir) {
     File[] faces = repoRoot().resolve("data/sample/test/happy").toFile().listFiles();
     Arrays.sort(faces);
-    try (HaarFaceDetector haar = new HaarFaceDetector(null, 1.1, 4, 80)) {
+    try (FaceDetector detector = DetectorSettings.from(FerConfig.load(null, List.of(), null), dir).create()) {
       for (File f : faces) {
         Path one = dir.resolve("probe-" + f.getName() + ".mp4");
         try {
@@ -67,12 +68,12 @@ class HeadlessRunTest {
         } catch (IOException e) {
           continue;
         }
-        if (!haar.detect(firstFrame(one)).isEmpty()) {
+        if (!detector.detect(firstFrame(one)).isEmpty()) {
           return f.toPath();
         }
       }
     }
-    throw new AssertionError("the Haar cascade finds none of the sample happy faces at " + SIDE + " px");
+    throw new AssertionError("the default detector finds none of the sample happy faces at " + SIDE + " px");
   }
 
   static Mat firstFrame(Path file) {

@@ -29,6 +29,36 @@ class DetectorsTest {
   }
 
   @Test
+  void haarScoresEachFaceWithItsNumberOfMergedWindows() throws IOException {
+    org.ferspark.realtime.bench.FaceScenes scenes;
+    Path sample = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample/test");
+    try (java.util.stream.Stream<Path> walk = Files.walk(sample)) {
+      scenes = new org.ferspark.realtime.bench.FaceScenes(walk.filter(p -> p.toString().endsWith(".jpg")).sorted()
+          .toList(), 2);
+    }
+    int scored = 0;
+    try (HaarFaceDetector haar = new HaarFaceDetector(null, 1.1, 4, 48)) {
+      for (int i = 0; i < 6; i++) {
+        org.ferspark.realtime.bench.FaceScenes.Scene s = scenes.render(
+            org.ferspark.realtime.bench.FaceScenes.Category.MULTI, i);
+        List<Detection> found = haar.detectScored(s.bgr(), null, 0, 0);
+        assertThat(found).extracting(Detection::box).isEqualTo(haar.detect(s.bgr()));
+        assertThat(found).allSatisfy(d -> assertThat(d.score()).isGreaterThanOrEqualTo(4f));
+        scored += found.size();
+        s.bgr().close();
+      }
+    }
+    assertThat(scored).as("faces found in six scenes of three to five faces").isPositive();
+  }
+
+  @Test
+  void settingsNameABadDetectorKind() {
+    assertThatThrownBy(() -> DetectorSettings.from(org.ferspark.preprocessing.config.FerConfig.load(null,
+        List.of("fer.realtime.detector.kind=yolo"), null), dir))
+        .hasMessageContaining("fer.realtime.detector.kind must be one of blazeface, haar, dnn");
+  }
+
+  @Test
   void haarRejectsAFileThatIsNotACascade() throws IOException {
     Path bad = Files.writeString(dir.resolve("bad.xml"), "<opencv_storage></opencv_storage>");
     assertThatThrownBy(() -> new HaarFaceDetector(bad, 1.1, 3, 48)).isInstanceOf(InputError.class)
@@ -63,7 +93,7 @@ class DetectorsTest {
     final List<int[]> sizes = new java.util.ArrayList<>();
 
     @Override
-    public List<FaceBox> detect(Mat bgr, FaceBox region, int minSize, int maxSize) {
+    public List<Detection> detectScored(Mat bgr, FaceBox region, int minSize, int maxSize) {
       regions.add(region);
       if (region != null) {
         sizes.add(new int[] {minSize, maxSize});
