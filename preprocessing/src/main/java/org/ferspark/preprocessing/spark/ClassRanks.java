@@ -23,6 +23,9 @@ final class ClassRanks {
 
   private record Ranked(InputRecord record, long hash, int index) {}
 
+  /** A pool and class, the group an input is ranked in. */
+  private record Group(String pool, int label) {}
+
   /** By hash, then (only on a tie, i.e. an id listed twice) by id and source as UTF-8 bytes, as Spark sorts strings. */
   private static final Comparator<Ranked> ORDER = (a, b) -> {
     int c = Long.compare(a.hash(), b.hash());
@@ -37,12 +40,12 @@ final class ClassRanks {
 
   /** The records with splits assigned where they need one, in their original order. */
   static List<InputRecord> assign(List<InputRecord> records, long seed, Map<String, Map<String, Double>> poolRatios) {
-    Map<String, List<Ranked>> classes = new HashMap<>();
+    Map<Group, List<Ranked>> classes = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       InputRecord r = records.get(i);
       if (r.pool() != null) {
         long hash = XXH64.hashLong(seed, TensorSchema.hash(r.id(), 42L));
-        classes.computeIfAbsent(r.pool() + "\u0000" + r.label(), k -> new ArrayList<>()).add(new Ranked(r, hash, i));
+        classes.computeIfAbsent(new Group(r.pool(), r.label()), k -> new ArrayList<>()).add(new Ranked(r, hash, i));
       }
     }
     List<InputRecord> out = new ArrayList<>(records);

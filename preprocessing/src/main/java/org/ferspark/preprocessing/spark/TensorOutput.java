@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -102,6 +103,10 @@ final class TensorOutput {
     conf.set("spark.sql.parquet.writeLegacyFormat", "false");
     conf.set("spark.sql.parquet.outputTimestampType", "INT96");
     conf.set("spark.sql.parquet.fieldId.write.enabled", "true");
+    // file: outputs through Hadoop's raw local file system, not the checksummed one: no CRC over every byte written
+    // and no .crc file beside each Parquet file (readers do not need one; bench/RESULTS.md, issue 19)
+    conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
     // zstd's fast mode: face pixels do not compress (ratio 1.000 at levels 3, 1 and -1 on FER2013 faces), and
     // level -1 runs about 5x faster than the default 3 on them (bench/RESULTS.md, issue 19); other codecs ignore it
     conf.set("parquet.compression.codec.zstd.level", "-1");
