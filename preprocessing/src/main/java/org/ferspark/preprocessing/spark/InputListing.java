@@ -52,7 +52,7 @@ final class InputListing {
         : csv(jsc, (InputPlan.Csv) plan, conf, seed, poolRatios, csvCopies);
   }
 
-  /** The most CSV bytes all copies together may read ({@link #csvCopies}): about a second of parsing. */
+  /** The most CSV bytes all copies together may read ({@link #csvCopies}): a bound on the parsing they repeat. */
   static final long CSV_COPIES_BYTES = 64L << 20;
 
   /**
