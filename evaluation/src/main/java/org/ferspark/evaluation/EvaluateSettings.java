@@ -19,10 +19,12 @@ import org.ferspark.preprocessing.config.FerConfig;
  * @param samplesPerCell gallery faces per model, true class and correct/incorrect
  * @param tta test-time augmentation
  * @param ttaViews which views test-time augmentation averages
- * @param minConfidence {@code fer.min-confidence}: the report gives coverage and accuracy of the faces at or above it
+ * @param failuresPerClass most confident misclassified faces kept per model and true class (failure gallery)
+ * @param minConfidence {@code fer.min-confidence}: the report gives coverage and accuracy of the faces at or above it,
+ *     and predictions below it are labelled {@code uncertain}
  */
 public record EvaluateSettings(String defaultModel, String split, int batch, int partitions, int samplesPerCell,
-    boolean tta, FaceViews.Tta ttaViews, double minConfidence) {
+    boolean tta, FaceViews.Tta ttaViews, int failuresPerClass, double minConfidence) {
   public static final List<String> SPLITS = List.of("train", "validation", "test");
 
   /** Binds {@code fer.evaluate}. */
@@ -31,13 +33,16 @@ public record EvaluateSettings(String defaultModel, String split, int batch, int
       Config c = config.getConfig("fer.evaluate");
       EvaluateSettings s = new EvaluateSettings(c.getString("default-model"), c.getString("split"),
           c.getInt("batch"), c.getInt("partitions"), c.getInt("samples-per-cell"), c.getBoolean("tta"),
-          FaceViews.Tta.byKey(c.getString("tta-views").trim()), MinConfidence.from(config));
+          FaceViews.Tta.byKey(c.getString("tta-views").trim()), c.getInt("failures-per-class"),
+          MinConfidence.from(config));
       check(s.ttaViews != null, "fer.evaluate.tta-views must be six or ten-crop, got '" + c.getString("tta-views")
           + "'");
       check(s.batch >= 1 && s.batch <= 4096, "fer.evaluate.batch must be 1..4096, got " + s.batch);
       check(s.partitions >= 0, "fer.evaluate.partitions must be >= 0, got " + s.partitions);
       check(s.samplesPerCell >= 0 && s.samplesPerCell <= 100,
           "fer.evaluate.samples-per-cell must be 0..100, got " + s.samplesPerCell);
+      check(s.failuresPerClass >= 0 && s.failuresPerClass <= 50,
+          "fer.evaluate.failures-per-class must be 0..50, got " + s.failuresPerClass);
       check(SPLITS.contains(s.split), "fer.evaluate.split must be one of " + SPLITS + ", got '" + s.split + "'");
       return s;
     } catch (ConfigException e) {

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.ferspark.evaluation.report.HtmlReport;
+import org.ferspark.evaluation.spark.Predictions;
 import org.ferspark.preprocessing.dataset.InputError;
 
 /**
@@ -47,7 +48,9 @@ final class HadoopReport {
     FileSystem fs = dir.getFileSystem(conf);
     if (overwrite) {
       for (org.apache.hadoop.fs.Path f : reportFiles(fs, dir)) {
-        fs.delete(f, false);
+        if (!f.getName().equals(Predictions.FILE)) { // written by this run's executors, in place
+          fs.delete(f, false);
+        }
       }
     }
     List<Path> files;
@@ -68,6 +71,15 @@ final class HadoopReport {
       if (!fs.rename(tmp, target)) {
         throw new IOException("cannot rename " + tmp + " to " + target);
       }
+    }
+  }
+
+  /** Removes an earlier run's {@code predictions.parquet} folder under {@code location}, if any. */
+  static void deletePredictions(String location, Configuration conf) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location, Predictions.FILE);
+    FileSystem fs = p.getFileSystem(conf);
+    if (fs.exists(p)) {
+      fs.delete(p, true);
     }
   }
 

@@ -22,13 +22,18 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ferspark.evaluation.EvaluateSettings;
+import org.ferspark.evaluation.ImageSettings;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.spark.EvaluationPipeline;
+import org.ferspark.evaluation.spark.ImageEvaluationPipeline;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.train.TrainSettings;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.dataset.synthetic.FacePhotos;
+import org.ferspark.preprocessing.dataset.synthetic.FerTree;
 import org.ferspark.preprocessing.spark.PreprocessPipeline;
+import org.ferspark.realtime.app.RealtimeSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * two Workers (one core, 1 GB each) from this JVM's classpath, this JVM is the driver, and each executor is its own
  * JVM, so broadcasts, closures, shuffles and task results are serialised (Kryo as {@code conf/spark-defaults.conf})
  * as on any cluster. data/sample is preprocessed, a tiny-cnn trained for 2 epochs with parameter averaging over both
- * executors, and the model evaluated; then preprocessing and evaluation are repeated in {@code local[2]}, whose
- * outputs must be identical.
+ * executors, and the model evaluated, on the tensors and on a folder of colour photos with detection (the detector
+ * built on each executor from its DetectorSettings); then preprocessing and both evaluations are repeated in
+ * {@code local[2]}, whose outputs must be identical.
  */
 class ClusterIntegrationTest {
   @TempDir static Path tmp;
@@ -53,6 +59,8 @@ class ClusterIntegrationTest {
   static TrainJob.Report trained;
   static EvaluateJob.Report clusterEvaluation;
   static EvaluateJob.Report localEvaluation;
+  static EvaluateJob.Report clusterPhotos;
+  static EvaluateJob.Report localPhotos;
   static long executorsSeen;
 
   @BeforeAll
@@ -84,6 +92,8 @@ class ClusterIntegrationTest {
       spark.sparkContext().listenerBus().waitUntilEmpty();
       stageNames.keySet().stream().filter(id -> !before.contains(id)).forEach(trainingStages::add);
       clusterEvaluation = evaluate(spark, tmp.resolve("cluster-pre"), tmp.resolve("cluster-report"));
+      FacePhotos.writeSet(FerTree.index(repo().resolve("data/sample/test")), tmp.resolve("photos"), 2, 64, 160, 5);
+      clusterPhotos = evaluatePhotos(spark, tmp.resolve("cluster-photos"));
     } finally {
       spark.stop();
       SparkSession.clearActiveSession();
@@ -95,6 +105,7 @@ class ClusterIntegrationTest {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     PreprocessPipeline.run(local, preprocessSettings(input, tmp.resolve("local-pre")));
     localEvaluation = evaluate(local, tmp.resolve("local-pre"), tmp.resolve("local-report"));
+    localPhotos = evaluatePhotos(local, tmp.resolve("local-photos"));
   }
 
   @AfterAll
@@ -154,6 +165,21 @@ class ClusterIntegrationTest {
         .hasSameTextualContentAs(tmp.resolve("local-report/confusion_matrix.csv"));
   }
 
+  @Test
+  void photoEvaluationWithTheDetectorOnTheExecutorsEqualsLocalMode() throws IOException {
+    var inputs = clusterPhotos.result().inputs();
+    assertThat(inputs.total()).isEqualTo(14);
+    assertThat(inputs.detector().searched()).as("every photo searched by an executor's detector").isEqualTo(14);
+    assertThat(inputs.scored()).as("faces the detector found").isPositive();
+    assertThat(inputs).isEqualTo(localPhotos.result().inputs());
+    List<String> differences = new ArrayList<>();
+    compare("", withoutKeys(tmp.resolve("cluster-photos/metrics.json"), "seconds"),
+        withoutKeys(tmp.resolve("local-photos/metrics.json"), "seconds"), differences);
+    assertThat(differences).as("metrics.json of the photos, cluster vs local[2]").isEmpty();
+    assertThat(local.read().parquet(tmp.resolve("cluster-photos/predictions.parquet").toString()).count())
+        .isEqualTo(inputs.scored());
+  }
+
   /** Records each stage's name and the executors its tasks ran on. */
   static final class StageRecorder extends SparkListener {
     @Override
@@ -172,6 +198,15 @@ class ClusterIntegrationTest {
     EvaluationPipeline.Inputs inputs = EvaluationPipeline.prepare(data.toString(), "test",
         List.of(ModelSpec.fer(tmp.resolve("model/model.zip").toString())), new Configuration());
     return EvaluateJob.run(spark, inputs, settings, report, false);
+  }
+
+  private static EvaluateJob.Report evaluatePhotos(SparkSession spark, Path report) throws IOException {
+    EvaluateSettings settings = EvaluateSettings.from(FerConfig.load(null, List.of(), Map.of()));
+    ImageSettings images = ImageSettings.from(FerConfig.load(null, List.of(), Map.of()), RealtimeSettings.root());
+    ImageEvaluationPipeline.Inputs in = ImageEvaluationPipeline.prepare(tmp.resolve("photos").toString(),
+        List.of(ModelSpec.fer(tmp.resolve("model/model.zip").toString())), images, new Configuration());
+    return EvaluateJob.run(spark, (s, target, replace) -> ImageEvaluationPipeline.run(s, in, settings, images, false,
+        target, replace), report, false, report.toAbsolutePath().resolve("predictions.parquet").toUri().toString());
   }
 
   private static PreprocessSettings preprocessSettings(String input, Path out) {

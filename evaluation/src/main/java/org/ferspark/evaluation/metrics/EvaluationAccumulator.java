@@ -1,12 +1,14 @@
 package org.ferspark.evaluation.metrics;
 
 import java.io.Serializable;
+import org.ferspark.preprocessing.image.FaceBox;
 
 /**
  * Everything one scoring pass accumulates for several models on the same examples: per model the plain metrics,
  * the test-time-augmentation metrics (when asked), the metrics of its uncalibrated probabilities (for a model whose
- * temperature is not 1) and a sample reservoir; across models the McNemar discordance counts of the plain
- * predictions. What a Spark partition returns to the driver, merged with {@link #merge}.
+ * temperature is not 1), a sample reservoir and the most confident mistakes per class; across models the McNemar
+ * discordance counts of the plain predictions. What a Spark partition returns to the driver, merged with
+ * {@link #merge}.
  */
 public final class EvaluationAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,6 +17,7 @@ public final class EvaluationAccumulator implements Serializable {
   private MetricsAccumulator[] uncalibrated;
   private double minConfidence;
   private SampleReservoir[] samples;
+  private FailureReservoir[] failures;
   private PairCounts pairs;
   private boolean[] correct;
 
@@ -26,15 +29,27 @@ public final class EvaluationAccumulator implements Serializable {
    * @param side image side of the faces
    */
   public EvaluationAccumulator(int models, int classes, boolean withTta, int samplesPerCell, int side) {
-    this(models, classes, withTta, samplesPerCell, side, 0);
+    this(models, classes, withTta, samplesPerCell, 0, side, 0);
   }
 
   /** As above; {@code minConfidence} is the threshold whose coverage and accuracy are counted exactly (0: none). */
   public EvaluationAccumulator(int models, int classes, boolean withTta, int samplesPerCell, int side,
       double minConfidence) {
+    this(models, classes, withTta, samplesPerCell, 0, side, minConfidence);
+  }
+
+  /**
+   * As above, also keeping a failure gallery.
+   *
+   * @param failuresPerClass most confident misclassified faces kept per model and true class (0: none)
+   * @param minConfidence the threshold whose coverage and accuracy are counted exactly (0: none)
+   */
+  public EvaluationAccumulator(int models, int classes, boolean withTta, int samplesPerCell, int failuresPerClass,
+      int side, double minConfidence) {
     this.minConfidence = minConfidence;
     plain = new MetricsAccumulator[models];
     uncalibrated = new MetricsAccumulator[models];
+    failures = new FailureReservoir[models];
     tta = withTta ? new MetricsAccumulator[models] : null;
     samples = new SampleReservoir[models];
     for (int m = 0; m < models; m++) {
@@ -43,6 +58,7 @@ public final class EvaluationAccumulator implements Serializable {
         tta[m] = new MetricsAccumulator(classes, minConfidence);
       }
       samples[m] = new SampleReservoir(classes, samplesPerCell, side);
+      failures[m] = new FailureReservoir(classes, failuresPerClass, side);
     }
     pairs = new PairCounts(models);
   }
@@ -54,6 +70,17 @@ public final class EvaluationAccumulator implements Serializable {
    * @param ttaProbs per model, test-time-augmented probabilities, or null without TTA
    */
   public void add(String id, byte[] pixels, int trueLabel, float[][] plainProbs, float[][] ttaProbs) {
+    add(id, null, null, pixels, trueLabel, plainProbs, ttaProbs);
+  }
+
+  /**
+   * Counts one example for every model, with where it came from for the failure gallery.
+   *
+   * @param source the tensor's source or the photo's URI, or null
+   * @param box the face box in the photo, or null
+   */
+  public void add(String id, String source, FaceBox box, byte[] pixels, int trueLabel, float[][] plainProbs,
+      float[][] ttaProbs) {
     if (plainProbs.length != plain.length || (tta != null) != (ttaProbs != null)) {
       throw new IllegalArgumentException("expected " + plain.length + " models" + (tta != null ? " with TTA" : ""));
     }
@@ -64,6 +91,7 @@ public final class EvaluationAccumulator implements Serializable {
       int predicted = plain[m].add(trueLabel, plainProbs[m]);
       correct[m] = predicted == trueLabel;
       samples[m].offer(id, pixels, trueLabel, predicted, plainProbs[m][predicted]);
+      failures[m].offer(id, source, box, pixels, trueLabel, predicted, plainProbs[m][predicted]);
       if (tta != null) {
         tta[m].add(trueLabel, ttaProbs[m]);
       }
@@ -93,6 +121,7 @@ public final class EvaluationAccumulator implements Serializable {
         tta[m].merge(other.tta[m]);
       }
       samples[m].merge(other.samples[m]);
+      failures[m].merge(other.failures[m]);
       if (other.uncalibrated[m] != null) {
         uncalibrated[m] = uncalibrated[m] == null ? other.uncalibrated[m]
             : uncalibrated[m].merge(other.uncalibrated[m]);
@@ -122,6 +151,11 @@ public final class EvaluationAccumulator implements Serializable {
 
   public SampleReservoir samples(int model) {
     return samples[model];
+  }
+
+  /** The most confident misclassified faces of a model. */
+  public FailureReservoir failures(int model) {
+    return failures[model];
   }
 
   public PairCounts pairs() {

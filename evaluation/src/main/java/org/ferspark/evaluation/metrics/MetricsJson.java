@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ferspark.evaluation.images.InputSummary;
 
 /**
  * Writes the machine-readable evaluation files: {@value #METRICS} for one model and {@value #COMPARISON} for
@@ -18,13 +19,17 @@ import java.util.Map;
  *
  * <p>{@value #METRICS}: {@code model} (name, source, metadata without the training history), {@code dataset} (path,
  * split, fingerprint), {@code labels}, then the scores: {@code examples, accuracy, top2_accuracy, macro_f1,
- * balanced_accuracy, ece, mean_loss, per_class {name: {precision, recall, f1, support, predicted}},
- * confusion_matrix} (counts, rows = true class, columns = predicted, label order), {@code calibration} (15 bins:
- * lower, upper, count, mean_confidence, accuracy) and {@code risk_coverage} ({@code thresholds}: threshold, covered,
- * correct, coverage, accuracy at 0, 0.3, ..., 0.9; {@code min_confidence}: the same at {@code --min-confidence}, or
- * {@code null}); {@code temperature} (applied to every score above) and {@code uncalibrated} ({@code ece, mean_loss,
- * calibration} at T = 1, or {@code null} when the temperature is 1); {@code tta}: the same scores with test-time
- * augmentation plus {@code views}, or {@code null}; {@code history_epochs}; {@code seconds} (the whole evaluation).
+ * balanced_accuracy, ece, mean_loss, per_class {name: {precision, recall, recall_ci95 [low, high] (Wilson), f1,
+ * support, predicted, absent}}, absent_classes, confusion_matrix} (counts, rows = true class, columns = predicted,
+ * label order), {@code calibration} (15 bins: lower, upper, count, mean_confidence, accuracy) and
+ * {@code risk_coverage} ({@code thresholds}: threshold, covered, correct, coverage, accuracy at 0, 0.3, ..., 0.9;
+ * {@code min_confidence}: the same at {@code --min-confidence}, or {@code null}); {@code temperature} (applied to
+ * every score above) and {@code uncalibrated} ({@code ece, mean_loss, calibration} at T = 1, or {@code null} when the
+ * temperature is 1); {@code tta}: the same scores with test-time augmentation plus {@code views}, or {@code null};
+ * {@code failures} (the most confident mistakes per true class: id, source, box, true, predicted, confidence);
+ * {@code inputs} for a photo folder (total, status per input, unreadable reasons, examples, detector results,
+ * settings), else absent; {@code history_epochs}; {@code seconds} (the whole evaluation). A class without examples
+ * is {@code absent}: its recall is {@code null}, never 0.
  *
  * <p>{@value #COMPARISON}: {@code dataset}, {@code labels}, {@code models} (per model: name, source, examples,
  * accuracy, top2_accuracy, macro_f1, balanced_accuracy, ece, mean_loss, per_class_recall, temperature,
@@ -59,6 +64,10 @@ public final class MetricsJson {
       root.put("tta", tta);
     } else {
       root.put("tta", null);
+    }
+    root.put("failures", failures(m));
+    if (result.inputs() != null) {
+      root.put("inputs", inputs(result.inputs()));
     }
     root.put("history_epochs", m.history().size());
     root.put("seconds", num(result.seconds()));
@@ -108,6 +117,9 @@ public final class MetricsJson {
       tests.add(row);
     }
     root.put("mcnemar", tests);
+    if (result.inputs() != null) {
+      root.put("inputs", inputs(result.inputs()));
+    }
     root.put("seconds", num(result.seconds()));
     Path file = dir.resolve(COMPARISON);
     write(file, JSON.writeValueAsBytes(root));
@@ -129,12 +141,16 @@ public final class MetricsJson {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("precision", num(c.precision()));
       row.put("recall", num(c.recall()));
+      double[] ci = recallInterval(m, c);
+      row.put("recall_ci95", c.support() == 0 ? null : List.of(ci[0], ci[1]));
       row.put("f1", num(c.f1()));
       row.put("support", c.support());
       row.put("predicted", c.predicted());
+      row.put("absent", c.support() == 0);
       perClass.put(c.name(), row);
     }
     out.put("per_class", perClass);
+    out.put("absent_classes", m.perClass().stream().filter(c -> c.support() == 0).map(ClassMetrics::name).toList());
     out.put("confusion_matrix", m.confusion());
     List<Map<String, Object>> bins = new ArrayList<>();
     for (CalibrationBin b : m.calibration()) {
@@ -151,6 +167,28 @@ public final class MetricsJson {
     return out;
   }
 
+  /** The 95 % Wilson interval of a class's recall: its diagonal count out of its support. */
+  public static double[] recallInterval(Metrics m, ClassMetrics c) {
+    int k = m.classNames().indexOf(c.name());
+    return Wilson.interval95(k < 0 ? 0 : m.confusion()[k][k], c.support());
+  }
+
+  private static List<Map<String, Object>> failures(ModelEvaluation m) {
+    List<String> names = m.plain().classNames();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Failure f : m.failures()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", f.id());
+      row.put("source", f.source());
+      row.put("box", f.box() == null ? null : List.of(f.box().x(), f.box().y(), f.box().width(), f.box().height()));
+      row.put("true", names.get(f.trueLabel()));
+      row.put("predicted", names.get(f.predicted()));
+      row.put("confidence", num(f.confidence()));
+      out.add(row);
+    }
+    return out;
+  }
+
   /** The calibration part of a score block: what changes with the temperature (accuracy does not). */
   static Map<String, Object> calibration(Metrics m) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -159,6 +197,44 @@ public final class MetricsJson {
       out.put(key, all.get(key));
     }
     return out;
+  }
+
+  private static Map<String, Object> inputs(InputSummary in) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("total", in.total());
+    d.put("scored", in.scored());
+    d.put("status", in.byStatus());
+    d.put("unreadable_reasons", in.unreadableByReason());
+    Map<String, Object> examples = new LinkedHashMap<>();
+    in.examples().forEach((status, list) -> examples.put(status, list.stream().map(e -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", e.id());
+      row.put("source", e.source());
+      row.put("detail", e.detail());
+      return row;
+    }).toList()));
+    d.put("examples", examples);
+    InputSummary.Detector det = in.detector();
+    Map<String, Object> detector = new LinkedHashMap<>();
+    detector.put("searched", det.searched());
+    detector.put("whole_images", det.wholeImages());
+    detector.put("faces_found", det.facesFound());
+    detector.put("largest_of_several", det.largestOfSeveral());
+    Map<String, Object> sides = new LinkedHashMap<>();
+    sides.put("min", det.sideMin() < 0 ? null : det.sideMin());
+    sides.put("max", det.sideMax() < 0 ? null : det.sideMax());
+    sides.put("mean", num(det.sideMean()));
+    sides.put("histogram", det.sides().stream().map(b -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("lower", b.lower());
+      row.put("upper", b.upper() < 0 ? null : b.upper());
+      row.put("count", b.count());
+      return row;
+    }).toList());
+    detector.put("face_side", sides);
+    d.put("detector", detector);
+    d.put("settings", in.settings());
+    return d;
   }
 
   /** The risk-coverage table and, with {@code --min-confidence}, its exact point. */
@@ -183,6 +259,7 @@ public final class MetricsJson {
 
   private static Map<String, Object> dataset(EvaluationResult r) {
     Map<String, Object> d = new LinkedHashMap<>();
+    d.put("kind", r.inputs() == null ? "tensors" : "images");
     d.put("path", r.dataset());
     d.put("split", r.split());
     d.put("fingerprint", r.datasetFingerprint());

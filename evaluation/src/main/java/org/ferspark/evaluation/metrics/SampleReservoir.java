@@ -94,7 +94,7 @@ public final class SampleReservoir implements Serializable {
   }
 
   /** FNV-1a over the id's UTF-8 bytes, then MurmurHash3's 64-bit finaliser (so similar ids spread out). */
-  static long hash(String id) {
+  public static long hash(String id) {
     long h = 0xcbf29ce484222325L;
     for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
       h ^= b & 0xFF;

@@ -27,9 +27,11 @@ final class ComparisonPage {
     List<ModelEvaluation> models = result.models();
     StringBuilder b = new StringBuilder();
     b.append("<h1>Model comparison</h1>\n<p class=\"sub\">").append(models.size()).append(" models on the ")
-        .append(Html.esc(result.split())).append(" split of <code>").append(Html.esc(result.dataset()))
-        .append("</code> (fingerprint <code>").append(Html.esc(result.datasetFingerprint()))
-        .append("</code>), scored in ").append(Fmt.num(result.seconds(), 1)).append(" s</p>\n");
+        .append(ModelPage.where(result));
+    if (result.datasetFingerprint() != null) {
+      b.append(" (fingerprint <code>").append(Html.esc(result.datasetFingerprint())).append("</code>)");
+    }
+    b.append(", scored in ").append(Fmt.num(result.seconds(), 1)).append(" s</p>\n");
     b.append("<h2>Side by side</h2>\n<table class=\"compare\"><tr><th>metric</th>");
     for (int i = 0; i < models.size(); i++) {
       b.append("<th><a href=\"").append(Html.esc(folders.get(i))).append("/index.html\">")
@@ -47,6 +49,7 @@ final class ComparisonPage {
     }
     b.append("</table>\n<p class=\"note\">Plain scores (no test-time augmentation); the best value of each row is "
         + "in bold.</p>\n");
+    InputsSection.append(b, result.inputs());
     mcNemar(b, result.pairTests());
     b.append("<h2>Confusion matrices</h2>\n<div class=\"row\">\n");
     for (int i = 0; i < models.size(); i++) {

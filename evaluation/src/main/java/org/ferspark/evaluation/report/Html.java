@@ -36,6 +36,8 @@ final class Html {
       .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.row>div{flex:1 1 420px}
       code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f6f8fa;padding:1px 4px;
       word-break:break-all}
+      figure.face{display:inline-block;margin:4px 6px;vertical-align:top;width:128px;text-align:center}
+      figure.face img{border:3px solid #cf222e}figure.face figcaption{font-size:11px;line-height:1.3}
       """;
 
   private Html() {

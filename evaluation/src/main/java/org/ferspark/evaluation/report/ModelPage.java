@@ -6,6 +6,7 @@ import org.ferspark.evaluation.metrics.CalibrationBin;
 import org.ferspark.evaluation.metrics.ClassMetrics;
 import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.Metrics;
+import org.ferspark.evaluation.metrics.MetricsJson;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
 import org.ferspark.evaluation.metrics.RiskCoverage;
 import org.ferspark.evaluation.predict.PreparedModel;
@@ -21,6 +22,8 @@ final class ModelPage {
 
   /** The sentence shown in place of the curves when the model file has no training history. */
   static final String NO_HISTORY = "no training history in this model file";
+  /** What the per-class table shows for a class without examples. */
+  static final String ABSENT = "absent";
 
   private ModelPage() {
   }
@@ -33,11 +36,12 @@ final class ModelPage {
       b.append("<p><a href=\"../index.html\">&larr; comparison of all models</a></p>\n");
     }
     b.append("<h1>").append(Html.esc(model.name())).append("</h1>\n<p class=\"sub\">")
-        .append(Html.esc(result.split())).append(" split of <code>").append(Html.esc(result.dataset()))
-        .append("</code> &middot; ").append(Fmt.count(m.examples())).append(" examples &middot; model file <code>")
-        .append(Html.esc(model.source())).append("</code></p>\n");
+        .append(where(result)).append(" &middot; ").append(Fmt.count(m.examples()))
+        .append(" examples &middot; model file <code>").append(Html.esc(model.source())).append("</code></p>\n");
     metrics(b, model);
     perClass(b, m);
+    InputsSection.append(b, result.inputs());
+    FailureGallery.append(b, model);
     b.append("<h2>Confusion matrix</h2>\n<p class=\"note\">Rows are true classes, columns predicted classes; "
         + "each cell holds the count and its share of the row.</p>\n")
         .append(Html.img(images.confusion(), "confusion matrix")).append('\n');
@@ -52,6 +56,12 @@ final class ModelPage {
             + Html.img(images.samples(), "sample faces") + "\n");
     MetadataSection.append(b, model.metadata(), result.datasetFingerprint());
     return Html.page(model.name() + " — fer-spark evaluation", b.toString());
+  }
+
+  /** "test split of <code>DATA</code>", or "photos in <code>DIR</code>" for a photo folder. */
+  static String where(EvaluationResult result) {
+    return result.inputs() != null ? "photos in <code>" + Html.esc(result.dataset()) + "</code>"
+        : Html.esc(result.split()) + " split of <code>" + Html.esc(result.dataset()) + "</code>";
   }
 
   private static void metrics(StringBuilder b, ModelEvaluation model) {
@@ -167,16 +177,21 @@ final class ModelPage {
 
   private static void perClass(StringBuilder b, Metrics m) {
     b.append("<h2>Per class</h2>\n<table class=\"per-class\"><tr><th>class</th><th>precision</th><th>recall</th>"
-        + "<th>F1</th><th>support</th><th>predicted</th></tr>\n");
+        + "<th>recall 95% CI</th><th>F1</th><th>support</th><th>predicted</th></tr>\n");
     for (ClassMetrics c : m.perClass()) {
+      boolean absent = c.support() == 0;
+      double[] ci = MetricsJson.recallInterval(m, c);
       b.append("<tr><th>").append(Html.esc(c.name())).append("</th><td class=\"n\">")
-          .append(Fmt.num(c.precision(), 3)).append("</td><td class=\"n\">").append(Fmt.num(c.recall(), 3))
-          .append("</td><td class=\"n\">").append(Fmt.num(c.f1(), 3)).append("</td><td class=\"n\">")
+          .append(Fmt.num(c.precision(), 3)).append("</td><td class=\"n\">")
+          .append(absent ? ABSENT : Fmt.num(c.recall(), 3)).append("</td><td class=\"n\">")
+          .append(absent ? ABSENT : Fmt.num(ci[0], 3) + " &ndash; " + Fmt.num(ci[1], 3))
+          .append("</td><td class=\"n\">").append(absent ? ABSENT : Fmt.num(c.f1(), 3)).append("</td><td class=\"n\">")
           .append(Fmt.count(c.support())).append("</td><td class=\"n\">").append(Fmt.count(c.predicted()))
           .append("</td></tr>\n");
     }
-    b.append("</table>\n<p class=\"note\">A class without examples has no recall (&mdash;) and is left out of "
-        + "macro-F1 and balanced accuracy.</p>\n");
+    b.append("</table>\n<p class=\"note\">Recall intervals are Wilson score intervals (95%). A class without "
+        + "examples is absent from the data: it has no recall and is left out of macro-F1 and balanced accuracy "
+        + "(predictions of it still count as errors).</p>\n");
   }
 
   private static void history(StringBuilder b, List<HistoryRow> history, ModelImages images) {

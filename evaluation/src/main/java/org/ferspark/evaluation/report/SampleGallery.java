@@ -124,8 +124,12 @@ final class SampleGallery {
 
   /** The stored pixels as a gray image, or null when they do not hold side × side bytes. */
   private static BufferedImage gray(Sample s) {
-    int side = s.side();
-    if (side <= 0 || side > 256 || s.pixels() == null || s.pixels().length < side * side) {
+    return gray(s.pixels(), s.side());
+  }
+
+  /** {@code side × side} uint8 gray pixels as an image, or null when they are not that many. */
+  static BufferedImage gray(byte[] pixels, int side) {
+    if (side <= 0 || side > 256 || pixels == null || pixels.length < side * side) {
       return null;
     }
     // RGB with r = g = b: a TYPE_BYTE_GRAY image is linear gray, and Java2D would brighten it when drawing it
@@ -133,7 +137,7 @@ final class SampleGallery {
     BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
     int[] rgb = new int[side * side];
     for (int i = 0; i < rgb.length; i++) {
-      int v = s.pixels()[i] & 0xff;
+      int v = pixels[i] & 0xff;
       rgb[i] = v << 16 | v << 8 | v;
     }
     img.setRGB(0, 0, side, side, rgb, 0, side);

@@ -2,7 +2,6 @@ package org.ferspark.evaluation.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -11,26 +10,22 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.ferspark.evaluation.EvaluateSettings;
+import org.ferspark.evaluation.images.InputStats;
 import org.ferspark.evaluation.metrics.EvaluationAccumulator;
 import org.ferspark.evaluation.metrics.EvaluationResult;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
 import org.ferspark.evaluation.predict.BatchScorer;
 import org.ferspark.evaluation.predict.FaceViews;
 import org.ferspark.evaluation.predict.ModelSpec;
-import org.ferspark.evaluation.predict.Predictor;
-import org.ferspark.evaluation.predict.PredictorCache;
 import org.ferspark.evaluation.predict.PreparedModel;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.preprocessing.dataset.InputError;
-import org.ferspark.preprocessing.image.FaceNormalizer;
 import org.ferspark.preprocessing.io.OneLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,23 +88,25 @@ public final class EvaluationPipeline {
 
   /** Scores the split with every model; see the class comment. */
   public static EvaluationResult run(SparkSession spark, Inputs in, EvaluateSettings settings, boolean tta) {
+    return run(spark, in, settings, tta, null, false);
+  }
+
+  /**
+   * Scores the split with every model and, with {@code predictionsTarget} (a Hadoop path or URI), writes the
+   * per-face predictions there ({@link Predictions}); {@code replace} replaces an existing one.
+   */
+  public static EvaluationResult run(SparkSession spark, Inputs in, EvaluateSettings settings, boolean tta,
+      String predictionsTarget, boolean replace) {
     long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> labels = in.manifest().labels();
     int side = in.manifest().height();
-    List<Broadcast<byte[]>> bytes = new ArrayList<>();
-    List<ModelSpec> specs = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
-    for (PreparedModel m : in.models()) {
-      bytes.add(jsc.broadcast(m.bytes()));
-      specs.add(m.spec());
-      keys.add(m.key());
-    }
+    ScoringTask.Models models = ScoringTask.Models.broadcast(spark, in.models());
     LOG.info("fer-evaluate: split '{}' of {} with {}", in.split(), in.data(), describe(in.models()));
     try {
       Dataset<Row> faces = spark.read().parquet(splitDir(in.data(), in.split()).toString())
-          .select("id", "label", "pixels");
-      List<Integer> notShared = classesSomeModelLacks(in);
+          .select("id", "source", "label", "pixels");
+      List<Integer> notShared = classesSomeModelLacks(in.models(), labels);
       long excluded = 0;
       if (!notShared.isEmpty()) {
         Column lacking = functions.col("label").isin(notShared.toArray());
@@ -124,11 +121,11 @@ public final class EvaluationPipeline {
         rows = rows.repartition(partitions);
       }
       FaceViews.Tta mode = tta ? settings.ttaViews() : null;
-      ScorePartition score = new ScorePartition(specs, keys, bytes, labels, mode, settings.batch(), side,
-          settings.samplesPerCell(), settings.minConfidence());
+      TensorTask score = new TensorTask(models, labels, mode, settings.batch(), side, settings.samplesPerCell(),
+          settings.failuresPerClass(), settings.minConfidence(), predictionsTarget != null);
       EvaluationAccumulator total;
       try {
-        total = rows.mapPartitions(score).treeReduce(EvaluationAccumulator::merge);
+        total = ScoringTask.run(spark, rows, score, predictionsTarget, replace).total;
       } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
         // Spark names the file when a footer fails at schema inference, not when a task fails to open one
         InputError unreadable = unreadablePart(splitDir(in.data(), in.split()), spark);
@@ -147,11 +144,11 @@ public final class EvaluationPipeline {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       LOG.info("fer-evaluate: {} faces of split '{}' x {} model(s){} in {} partitions, {} s ({} faces/s)", scored,
-          in.split(), specs.size(), tta ? " with TTA (" + mode.key() + ")" : "", rows.getNumPartitions(),
+          in.split(), in.models().size(), tta ? " with TTA (" + mode.key() + ")" : "", rows.getNumPartitions(),
           String.format("%.1f", seconds), String.format("%.1f", scored / seconds));
       return result(in, total, seconds, mode);
     } finally {
-      bytes.forEach(b -> b.destroy());
+      models.destroy();
     }
   }
 
@@ -159,10 +156,9 @@ public final class EvaluationPipeline {
    * Dataset class indices that at least one model cannot predict (a fine-tuned 6-class model, a peer with other
    * labels): their faces are left out, so every model is scored, and compared, on the same faces of shared classes.
    */
-  static List<Integer> classesSomeModelLacks(Inputs in) {
-    List<String> labels = in.manifest().labels();
+  static List<Integer> classesSomeModelLacks(List<PreparedModel> models, List<String> labels) {
     List<Integer> out = new ArrayList<>();
-    for (PreparedModel m : in.models()) {
+    for (PreparedModel m : models) {
       int[] outputFor = m.spec().convention().outputIndexFor(labels, m.spec().location());
       for (int c = 0; c < outputFor.length; c++) {
         if (outputFor[c] < 0 && !out.contains(c)) {
@@ -172,7 +168,7 @@ public final class EvaluationPipeline {
     }
     out.sort(null);
     if (out.size() > labels.size() - 2) {
-      throw new InputError("the models share fewer than 2 of the dataset's classes " + labels + " among them");
+      throw new InputError("the models share fewer than 2 of the classes " + labels + " among them");
     }
     return out;
   }
@@ -183,19 +179,27 @@ public final class EvaluationPipeline {
   }
 
   static EvaluationResult result(Inputs in, EvaluationAccumulator total, double seconds, FaceViews.Tta mode) {
-    List<String> labels = in.manifest().labels();
+    return new EvaluationResult(in.data(), in.split(), in.manifest().fingerprint(),
+        evaluations(in.models(), in.manifest().labels(), total), total.pairs().tests(names(in.models())), seconds,
+        mode == null ? null : mode.description());
+  }
+
+  /** Each model's results from the merged accumulator, in model order. */
+  static List<ModelEvaluation> evaluations(List<PreparedModel> prepared, List<String> labels,
+      EvaluationAccumulator total) {
     List<ModelEvaluation> models = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (int m = 0; m < in.models().size(); m++) {
-      PreparedModel pm = in.models().get(m);
-      names.add(pm.spec().name());
+    for (int m = 0; m < prepared.size(); m++) {
+      PreparedModel pm = prepared.get(m);
       models.add(new ModelEvaluation(pm.spec().name(), pm.spec().location(), pm.metadata(),
           total.plain(m).toMetrics(labels), total.tta(m) == null ? null : total.tta(m).toMetrics(labels),
-          total.samples(m).samples(), pm.history(), pm.temperature(),
+          total.samples(m).samples(), pm.history(), total.failures(m).failures(), pm.temperature(),
           total.uncalibrated(m) == null ? null : total.uncalibrated(m).toMetrics(labels)));
     }
-    return new EvaluationResult(in.data(), in.split(), in.manifest().fingerprint(), models,
-        total.pairs().tests(names), seconds, mode == null ? null : mode.description());
+    return models;
+  }
+
+  static List<String> names(List<PreparedModel> prepared) {
+    return prepared.stream().map(pm -> pm.spec().name()).toList();
   }
 
   @SuppressWarnings("unchecked")
@@ -230,54 +234,32 @@ public final class EvaluationPipeline {
     return new Path(new Path(data, "tensors"), "split=" + split);
   }
 
-  /** Executor side: one partition of {@code (id, label, pixels)} rows scored by every model into one accumulator. */
-  static final class ScorePartition implements FlatMapFunction<Iterator<Row>, EvaluationAccumulator> {
+  /** Executor side: one partition of {@code (id, source, label, pixels)} tensor rows. */
+  static final class TensorTask extends ScoringTask {
     private static final long serialVersionUID = 1L;
-    private final List<ModelSpec> specs;
-    private final List<String> keys;
-    private final List<Broadcast<byte[]>> bytes;
-    private final List<String> labels;
-    private final FaceViews.Tta tta;
-    private final int batch;
-    private final int side;
-    private final int samplesPerCell;
-    private final double minConfidence;
 
-    ScorePartition(List<ModelSpec> specs, List<String> keys, List<Broadcast<byte[]>> bytes, List<String> labels,
-        FaceViews.Tta tta, int batch, int side, int samplesPerCell, double minConfidence) {
-      this.minConfidence = minConfidence;
-      this.specs = List.copyOf(specs);
-      this.keys = List.copyOf(keys);
-      this.bytes = List.copyOf(bytes);
-      this.labels = List.copyOf(labels);
-      this.tta = tta;
-      this.batch = batch;
-      this.side = side;
-      this.samplesPerCell = samplesPerCell;
+    TensorTask(Models models, List<String> labels, FaceViews.Tta tta, int batch, int side, int samplesPerCell,
+        int failuresPerClass, double minConfidence, boolean predictions) {
+      super(models, labels, tta, batch, side, samplesPerCell, failuresPerClass, minConfidence, predictions);
     }
 
     @Override
-    public Iterator<EvaluationAccumulator> call(Iterator<Row> rows) {
-      FaceNormalizer.singleThreaded();
-      List<Predictor> predictors = new ArrayList<>();
-      try {
-        for (int m = 0; m < specs.size(); m++) {
-          int k = m;
-          predictors.add(PredictorCache.borrow(keys.get(m),
-              () -> Predictor.load(specs.get(k), bytes.get(k).value(), labels)));
+    Feed open() {
+      return new Feed() {
+        @Override
+        public void add(Row r, BatchScorer scorer) {
+          scorer.add(r.getString(0), r.getString(1), null, r.getInt(2), (byte[]) r.get(3));
         }
-        BatchScorer scorer = new BatchScorer(predictors, tta, batch, side, labels.size(), samplesPerCell,
-            minConfidence);
-        while (rows.hasNext()) {
-          Row r = rows.next();
-          scorer.add(r.getString(0), r.getInt(1), (byte[]) r.get(2));
+
+        @Override
+        public InputStats stats() {
+          return null;
         }
-        return List.of(scorer.finish()).iterator();
-      } finally {
-        for (int m = 0; m < predictors.size(); m++) {
-          PredictorCache.release(keys.get(m), predictors.get(m));
+
+        @Override
+        public void close() {
         }
-      }
+      };
     }
   }
 

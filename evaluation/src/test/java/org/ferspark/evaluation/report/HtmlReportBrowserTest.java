@@ -68,6 +68,13 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void photoFolderPageWithItsFailureGalleryLoadsEveryImage() throws Exception {
+    Path index = HtmlReport.write(ReportFixtures.photoFolder(), out.resolve("photos"));
+
+    assertRenders(index, 3 + ReportFixtures.FAILURES, out.resolve("photos.png"));
+  }
+
+  @Test
   void comparisonAndModelPagesLoadEveryImage() throws Exception {
     EvaluationResult result = ReportFixtures.twoModels();
     Path index = HtmlReport.write(result, out.resolve("two-models"));

@@ -76,11 +76,27 @@ class HtmlReportTest {
 
     assertThat(dir.resolve("curves.png")).doesNotExist();
     assertContains(html, ModelPage.NO_HISTORY, "differs from the evaluated dataset",
-        "<th>disgust</th><td class=\"n\">0.000</td><td class=\"n\">—</td><td class=\"n\">—</td>"
-            + "<td class=\"n\">0</td>");
+        "<th>disgust</th><td class=\"n\">0.000</td><td class=\"n\">absent</td><td class=\"n\">absent</td>"
+            + "<td class=\"n\">absent</td><td class=\"n\">0</td>");
     assertLacks(html, "NaN", "with TTA");
     assertPng(dir.resolve("confusion_matrix.png"), 7 * ConfusionHeatmap.CELL, 7 * ConfusionHeatmap.CELL);
     assertPng(dir.resolve("samples.png"), 5 * 96, 7 * 96);
+  }
+
+  @Test
+  void photoFolderPageShowsStatusesDetectorResultsRecallIntervalsAndTheFailureGallery() throws IOException {
+    EvaluationResult result = ReportFixtures.photoFolder();
+    String html = read(HtmlReport.write(result, dir));
+
+    assertContains(html, "photos in <code>file:/photos</code>", "<h2>Inputs</h2>", "77 photos, 58 faces scored",
+        "<th>no-face</th><td class=\"n\">9</td><td class=\"n\">11.7%</td>", "<code>image-too-large</code>",
+        "<h2>Face detector</h2>", "min 36, mean 104.5, max 212", "<h2>Most confident mistakes</h2>",
+        "box [20, 30, 90, 90]", "<th>neutral</th><td class=\"n\">0.000</td><td class=\"n\">absent</td>");
+    // happy: 12 of 15; Wilson 95 %: 0.548 .. 0.930
+    assertContains(html, "<td class=\"n\">0.800</td><td class=\"n\">0.548 &ndash; 0.930</td>");
+    assertLacks(html, "<script>alert", "NaN");
+    assertThat(imageSources(html)).as("confusion, reliability, samples and one image per failure")
+        .hasSize(3 + ReportFixtures.FAILURES);
   }
 
   @Test

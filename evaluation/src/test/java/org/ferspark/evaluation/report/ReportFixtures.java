@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.ferspark.evaluation.metrics.CalibrationBin;
+import org.ferspark.evaluation.images.InputSummary;
 import org.ferspark.evaluation.metrics.ClassMetrics;
 import org.ferspark.evaluation.metrics.EvaluationResult;
+import org.ferspark.evaluation.metrics.Failure;
 import org.ferspark.evaluation.metrics.Metrics;
 import org.ferspark.evaluation.metrics.ModelEvaluation;
 import org.ferspark.evaluation.metrics.PairTest;
 import org.ferspark.evaluation.metrics.Sample;
 import org.ferspark.model.train.HistoryRow;
+import org.ferspark.preprocessing.image.FaceBox;
 
 /** Hand-built evaluation results for the report tests: scores are consistent with their confusion matrices. */
 final class ReportFixtures {
@@ -50,6 +53,47 @@ final class ReportFixtures {
         List.of(new ModelEvaluation("peer-model", "/models/peer.zip", metadata, plain, null, samples, List.of())),
         List.of(), 3.2);
   }
+
+  /**
+   * One model on a photo folder: neutral absent from the data, statuses for every input (with examples and
+   * unreadable reasons, one with a hostile name), detector results, and a failure gallery of {@link #FAILURES} faces.
+   */
+  static EvaluationResult photoFolder() {
+    long[][] confusion = {
+        {6, 0, 1, 1, 2, 0, 1}, {1, 2, 0, 0, 0, 0, 1}, {1, 0, 4, 1, 1, 2, 0},
+        {0, 0, 1, 12, 0, 1, 1}, {2, 0, 1, 0, 5, 0, 2}, {0, 0, 1, 1, 0, 7, 0}, {0, 0, 0, 0, 0, 0, 0}};
+    Metrics plain = metrics(confusion, SEVEN, 0.78, 0.094, 1.31);
+    List<Failure> failures = new ArrayList<>();
+    Random random = new Random(11);
+    for (int i = 0; i < FAILURES; i++) {
+      int t = i % 6;
+      failures.add(new Failure("Anger/" + HOSTILE + i + ".jpg", "file:/photos/Anger/" + HOSTILE + i + ".jpg",
+          i % 2 == 0 ? new FaceBox(20 + i, 30, 90, 90) : null, face(random, t), 48, t, (t + 2) % 7,
+          0.9 - 0.05 * i));
+    }
+    Map<String, Long> status = new LinkedHashMap<>();
+    status.put("ok", 58L);
+    status.put("no-face", 9L);
+    status.put("several-faces", 2L);
+    status.put("face-too-small", 3L);
+    status.put("unreadable", 4L);
+    status.put("unknown-label", 1L);
+    InputSummary inputs = new InputSummary(77, status, Map.of("image-too-large", 1L, "unsupported-format", 2L,
+        "truncated-image", 1L), Map.of("no-face", List.of(new InputSummary.Example("happy/a.jpg", "file:/photos/happy/a.jpg",
+            "no face of at least 24 px found")), "unreadable", List.of(new InputSummary.Example(HOSTILE + ".gif",
+            "file:/photos/" + HOSTILE + ".gif", "unsupported-format: GIF"))),
+        new InputSummary.Detector(68, 4, Map.of("0", 9L, "1", 55L, "2", 3L, "3+", 1L), 3, 36, 212, 104.5,
+            List.of(new InputSummary.SideBin(0, 32, 0), new InputSummary.SideBin(32, 48, 5),
+                new InputSummary.SideBin(48, 64, 20), new InputSummary.SideBin(64, -1, 33))),
+        Map.of("detect", true, "min_face", 32, "several_faces", "largest"));
+    ModelEvaluation m = new ModelEvaluation("fer2013-default", "/models/fer2013-default.zip",
+        metadata("vgg-bn", FINGERPRINT), plain, null, samples(SEVEN.size(), 3).stream().filter(s -> s.trueLabel() != 6)
+            .toList(), List.of(), failures);
+    return new EvaluationResult("file:/photos", EvaluationResult.IMAGES, null, List.of(m), List.of(), 12.5, null,
+        inputs);
+  }
+
+  static final int FAILURES = 7;
 
   /** Two models (the second with a hostile name) and their McNemar test. */
   static EvaluationResult twoModels() {

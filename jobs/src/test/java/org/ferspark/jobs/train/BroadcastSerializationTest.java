@@ -25,6 +25,10 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
+import org.ferspark.evaluation.ImageSettings;
+import org.ferspark.evaluation.images.FaceLocator;
+import org.ferspark.evaluation.images.FaceStatus;
+import org.ferspark.evaluation.images.InputStats;
 import org.ferspark.evaluation.metrics.EvaluationAccumulator;
 import org.ferspark.jobs.ProjectSparkProperties;
 import org.ferspark.evaluation.predict.ModelSpec;
@@ -38,6 +42,9 @@ import org.ferspark.model.train.TrainSettings;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.image.Augmenter;
+import org.ferspark.preprocessing.image.FaceBox;
+import org.ferspark.realtime.app.RealtimeSettings;
+import org.ferspark.realtime.detect.DetectorSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,14 +146,27 @@ class BroadcastSerializationTest {
     }
     DataSet batch = new Batches(48, 7, 0.1, new Augmenter(settings().augment(), 48))
         .of(faces, new int[] {0, 3, 6}, 3, new SplittableRandom(7));
-    // the evaluation's task result (counts, calibration bins, gallery faces, McNemar pairs)
-    EvaluationAccumulator counts = new EvaluationAccumulator(2, 7, true, 2, 48);
+    // the evaluation's task result (counts, calibration bins, uncalibrated counts, gallery and failure faces, McNemar
+    // pairs)
+    EvaluationAccumulator counts = new EvaluationAccumulator(2, 7, true, 2, 3, 48, 0.4);
     SplittableRandom rng = new SplittableRandom(3);
     for (int i = 0; i < 40; i++) {
-      counts.add("id" + i, faces[i % 3], i % 7, new float[][] {probabilities(rng), probabilities(rng)},
+      counts.add("id" + i, "file:/photos/" + i + ".jpg", i % 2 == 0 ? new FaceBox(i, 2 * i, 50, 60) : null,
+          faces[i % 3], i % 7, new float[][] {probabilities(rng), probabilities(rng)},
           new float[][] {probabilities(rng), probabilities(rng)});
+      counts.addUncalibrated(1, i % 7, probabilities(rng));
+    }
+    // a photo folder's input statuses, returned beside the counts
+    InputStats statuses = new InputStats(2);
+    for (int i = 0; i < 30; i++) {
+      FaceStatus status = FaceStatus.values()[i % FaceStatus.values().length];
+      statuses.count(new FaceLocator.Located(status, status == FaceStatus.UNREADABLE ? "decode-failed" : null,
+          "detail " + i, status == FaceStatus.OK ? faces[0] : null, null, status == FaceStatus.OK ? 60 + i : -1,
+          status == FaceStatus.OK ? 1 : -1, false), "id" + i, "src" + i);
     }
     List<String> labels = List.of("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral");
+    // a photo folder's detector files, broadcast to the executors
+    DetectorSettings.FileBytes detectorFiles = new DetectorSettings.FileBytes(faces[1], null, null);
 
     for (Serializer serializer : List.of(kryo, java)) {
       String how = serializer.getClass().getSimpleName();
@@ -166,7 +186,17 @@ class BroadcastSerializationTest {
             .isEqualTo(counts.tta(m).toMetrics(labels));
         assertThat(c.samples(m).samples()).as("%s: gallery of model %d", how, m).usingRecursiveComparison(SAME)
             .isEqualTo(counts.samples(m).samples());
+        assertThat(c.failures(m).failures()).as("%s: failure gallery of model %d", how, m).isNotEmpty()
+            .usingRecursiveComparison(SAME).isEqualTo(counts.failures(m).failures());
       }
+      assertThat(c.uncalibrated(0)).as("%s: model 0 has no uncalibrated counts", how).isNull();
+      assertThat(c.uncalibrated(1).toMetrics(labels)).as("%s: uncalibrated metrics of model 1", how)
+          .usingRecursiveComparison(SAME).isEqualTo(counts.uncalibrated(1).toMetrics(labels));
+      DetectorSettings.FileBytes files = roundTrip(serializer, detectorFiles);
+      assertThat(files.cascade()).as("%s: broadcast detector file", how).isEqualTo(detectorFiles.cascade());
+      assertThat(files.dnnModel()).isNull();
+      assertThat(roundTrip(serializer, statuses).summary(Map.of())).as("%s: input statuses", how)
+          .usingRecursiveComparison(SAME).isEqualTo(statuses.summary(Map.of()));
       assertThat(c.pairs().tests(List.of("a", "b"))).as("%s: McNemar", how).usingRecursiveComparison(SAME)
           .isEqualTo(counts.pairs().tests(List.of("a", "b")));
     }
@@ -194,7 +224,9 @@ class BroadcastSerializationTest {
         train.augment(),
         PreprocessSettings.from(config, "hdfs://nn/in", "hdfs://nn/out", true),
         ModelSpec.fer("hdfs://nn/models/model.zip"),
-        PeerSpec.parse("keras:mini.hdf5:size=64,scale=symmetric,name=mini"));
+        PeerSpec.parse("keras:mini.hdf5:size=64,scale=symmetric,name=mini"),
+        ImageSettings.from(FerConfig.load(null, List.of("fer.evaluate.images.several-faces=reject"), Map.of()),
+            RealtimeSettings.root()));
     for (Object value : values) {
       assertThat(roundTrip(java, value)).as("%s", value.getClass().getSimpleName()).isEqualTo(value);
     }

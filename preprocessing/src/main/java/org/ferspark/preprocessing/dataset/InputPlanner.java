@@ -43,7 +43,7 @@ public final class InputPlanner {
     input = fs.getFileStatus(input).getPath();
     String format = settings.format().equals("auto") ? detect(fs, input) : settings.format();
     return switch (format) {
-      case "folder" -> planFolder(fs, input);
+      case "folder" -> planFolder(fs, input, settings.classes());
       case "affectnet" -> planAffectNet(fs, input);
       case "fer2013-csv" -> planFer2013(fs, input);
       default -> throw new InputError("unknown format '" + format + "'");
@@ -78,7 +78,24 @@ public final class InputPlanner {
         + " CSV file(s) and no class folders; pass --format folder|affectnet|fer2013-csv");
   }
 
-  private InputPlan.Folder planFolder(FileSystem fs, Path root) throws IOException {
+  /**
+   * Plans a folder-per-class input, {@code root/<label>/*} or {@code root/<split>/<label>/*}, as preprocessing reads
+   * it: label folders in any spelling {@link Emotion#fromName} accepts, within the {@code classes}-class label set;
+   * other folders and stray files become rejected records ({@code unknown-label}, {@code unknown-split}). Used by
+   * the evaluation of a photo folder as well. Only folder names are read here.
+   *
+   * @throws InputError if {@code root} does not exist, is a file, or is empty
+   */
+  public static InputPlan.Folder labelFolders(Configuration hadoop, String root, int classes) throws IOException {
+    Path input = new Path(root);
+    FileSystem fs = input.getFileSystem(hadoop);
+    if (!fs.exists(input)) {
+      throw new InputError("input " + input + " does not exist");
+    }
+    return planFolder(fs, fs.getFileStatus(input).getPath(), classes);
+  }
+
+  private static InputPlan.Folder planFolder(FileSystem fs, Path root, int classes) throws IOException {
     if (!fs.getFileStatus(root).isDirectory()) {
       throw new InputError("--format folder needs a directory, but " + root + " is a file");
     }
@@ -93,7 +110,7 @@ public final class InputPlanner {
       if (child.isFile()) {
         stray.add(strayFile(root, child, splitLayout ? "<split>/<label>/" : "<label>/"));
       } else if (!splitLayout) {
-        dirs.add(labelDir(child.getPath(), null));
+        dirs.add(labelDir(child.getPath(), null, classes));
       } else {
         Optional<String> split = Splits.fromName(name);
         if (split.isEmpty()) {
@@ -105,7 +122,7 @@ public final class InputPlanner {
           if (grandChild.isFile()) {
             stray.add(strayFile(root, grandChild, name + "/<label>/"));
           } else {
-            dirs.add(labelDir(grandChild.getPath(), split.get()));
+            dirs.add(labelDir(grandChild.getPath(), split.get(), classes));
           }
         }
       }
@@ -116,13 +133,13 @@ public final class InputPlanner {
     return new InputPlan.Folder(root.toString(), List.copyOf(dirs), List.copyOf(stray));
   }
 
-  private InputPlan.LabelDir labelDir(Path dir, String split) {
+  private static InputPlan.LabelDir labelDir(Path dir, String split, int classes) {
     String name = dir.getName();
-    Optional<Emotion> emotion = Emotion.fromName(name).filter(e -> e.index() < settings.classes());
+    Optional<Emotion> emotion = Emotion.fromName(name).filter(e -> e.index() < classes);
     if (emotion.isEmpty()) {
       String why = Emotion.fromName(name).isPresent()
-          ? "label '" + name + "' is not in the " + settings.classes() + "-class label set " + Emotion.labelNames(settings.classes())
-          : "folder '" + name + "' is not a known label " + Emotion.labelNames(settings.classes());
+          ? "label '" + name + "' is not in the " + classes + "-class label set " + Emotion.labelNames(classes)
+          : "folder '" + name + "' is not a known label " + Emotion.labelNames(classes);
       return new InputPlan.LabelDir(dir.toString(), split, -1, "unknown-label", why);
     }
     return new InputPlan.LabelDir(dir.toString(), split, emotion.get().index(), null, null);

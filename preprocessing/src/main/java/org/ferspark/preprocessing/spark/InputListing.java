@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,7 +23,10 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.ferspark.preprocessing.dataset.InputPlan;
 import org.ferspark.preprocessing.dataset.InputPlanner;
 import org.ferspark.preprocessing.dataset.InputRecord;
@@ -35,10 +39,26 @@ import org.ferspark.preprocessing.dataset.Splits;
  * listed whole by one task (all folders of its label), which ranks them there ({@link ClassRanks}); every other folder
  * gets a task of its own. AffectNet's CSVs are read whole by one task, or by one per core when they are small
  * ({@link #csvCopies}), which rejects repeated ids ({@link Duplicates}) and ranks the training rows; FER2013 CSVs get
- * a task per file.
+ * a task per file. Used by preprocessing and by the evaluation of a photo folder ({@link #of}).
  */
-final class InputListing {
+public final class InputListing {
   private InputListing() {}
+
+  /**
+   * The input records of {@code plan} as a table of {@link TensorSchema#INPUT} rows, listed as preprocessing lists
+   * them but without splits assigned: for other jobs that read a folder-per-class input (the evaluation of a photo
+   * folder). {@link #record} reads a row back on an executor.
+   */
+  public static Dataset<Row> of(SparkSession spark, InputPlan plan, Configuration hadoop) {
+    JavaRDD<InternalRow> rows = rows(spark, plan, new SerializableHadoopConf(hadoop), 0L, Map.of(), 1)
+        .map(ListedInput::toRow);
+    return spark.internalCreateDataFrame(rows.rdd(), TensorSchema.INPUT, false);
+  }
+
+  /** The input record of one row of {@link #of}. */
+  public static InputRecord record(Row row) {
+    return TensorSchema.fromRow(row);
+  }
 
   /**
    * @param csvCopies for CSVs read by one task ({@link #ranksInTheListing}): how many tasks read them whole, each

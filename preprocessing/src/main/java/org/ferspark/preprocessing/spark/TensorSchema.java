@@ -8,6 +8,7 @@ import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
@@ -110,6 +111,14 @@ public final class TensorSchema {
     return new GenericInternalRow(new Object[] {id, source, path, inline, r.label(), split, utf8(r.pool()),
         b == null ? null : b.x(), b == null ? null : b.y(), b == null ? null : b.width(),
         b == null ? null : b.height(), r.fileSize(), utf8(r.rejectReason()), utf8(r.rejectDetail()), fingerprint});
+  }
+
+  /** The input record of an external row of {@link #INPUT} (its first 14 columns). */
+  static InputRecord fromRow(Row row) {
+    FaceBox box = row.isNullAt(7) ? null
+        : new FaceBox(row.getInt(7), row.getInt(8), row.getInt(9), row.getInt(10));
+    return new InputRecord(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getInt(4),
+        row.getString(5), row.getString(6), box, row.getLong(11), row.getString(12), row.getString(13));
   }
 
   static InputRecord fromInternalRow(InternalRow row) {

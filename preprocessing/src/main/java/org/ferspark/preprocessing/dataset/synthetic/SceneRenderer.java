@@ -11,6 +11,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -29,6 +30,16 @@ final class SceneRenderer {
 
   /** JPEG bytes of a {@code width × height} scene; {@code face} may be null (a No-Face image). */
   static byte[] renderJpeg(int width, int height, Path face, FaceBox box, SplittableRandom random, int quality) {
+    return face == null ? renderJpeg(width, height, List.of(), List.of(), random, quality)
+        : renderJpeg(width, height, List.of(face), List.of(box), random, quality);
+  }
+
+  /** JPEG bytes of a {@code width × height} scene with {@code faces.get(i)} pasted into {@code boxes.get(i)}. */
+  static byte[] renderJpeg(int width, int height, List<Path> faces, List<FaceBox> boxes, SplittableRandom random,
+      int quality) {
+    if (faces.size() != boxes.size()) {
+      throw new IllegalArgumentException(faces.size() + " faces for " + boxes.size() + " boxes");
+    }
     byte[] pixels = new byte[width * height * 3];
     switch (random.nextInt(3)) {
       case 0 -> blotches(pixels, width, height, random);
@@ -36,8 +47,8 @@ final class SceneRenderer {
       default -> stripes(pixels, width, height, random);
     }
     grain(pixels, random, 4 + random.nextInt(16));
-    if (face != null) {
-      pasteFace(pixels, width, face, box, random);
+    for (int i = 0; i < faces.size(); i++) {
+      pasteFace(pixels, width, faces.get(i), boxes.get(i), random);
     }
     try (Mat image = new Mat(height, width, CV_8UC3);
          BytePointer jpeg = new BytePointer();
