@@ -15,3 +15,14 @@ fer_subset() {
   done
   mv "$dir.tmp" "$dir"
 }
+
+# fer_first DIR N FOLDER: a folder-per-class copy in DIR (made once) of the first N files of FOLDER by file name
+# (not by folder, so every class is represented).
+fer_first() {
+  local dir=$1 n=$2 from=$3 tmp
+  [[ -d "$dir" ]] && return 0
+  rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+  tmp=$(cd "$dir.tmp" && pwd)
+  (cd "$from" && find . -type f -name '*.jpg' | sort -t/ -k3 | sed -n "1,${n}p" | xargs cp --parents -t "$tmp")
+  mv "$dir.tmp" "$dir"
+}

@@ -8,6 +8,8 @@
 #   FER_SPARK_ARGS     extra spark-submit arguments, split like a shell would (quotes and backslashes respected,
 #                      nothing expanded), e.g. "--num-executors 10 --conf 'spark.executor.extraJavaOptions=-Da -Db'"
 #   FER_DRY_RUN=1      print the command, one argument per line, instead of running it
+#   FER_CDS=0          no class-data sharing archive for the driver JVM (see fer_cds; default on)
+#   FER_JOB_JAVA_OPTS  extra options for the driver JVM of one job, set by its submit-script (preprocess.sh)
 #
 # Spark properties: conf/spark-defaults.conf (what every job needs: Kryo, ND4J's registrator, DL4J's executor
 # options) is passed line by line as --conf on every master, and conf/spark-local.conf (UI off, ...) only on
@@ -152,7 +154,7 @@ fer_submit() {
   [[ -n "${FER_SPARK_CONF:-}" ]] && props=(--properties-file "$FER_SPARK_CONF")
   if [[ -n "${SPARK_HOME:-}" ]]; then
     # the driver's own options from the install's defaults are kept too (after the project's)
-    local driver_opts="$FER_JAVA_OPTS"
+    local driver_opts="$FER_JAVA_OPTS${FER_JOB_JAVA_OPTS:+ $FER_JOB_JAVA_OPTS}"
     local theirs
     theirs="$(fer_prop_from_file spark.driver.extraJavaOptions "${FER_SPARK_CONF:-${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-defaults.conf}")"
     [[ -n "$theirs" ]] && driver_opts="$driver_opts $theirs"
@@ -167,8 +169,43 @@ fer_submit() {
   # No Spark install: run Spark's own SparkSubmit from the Spark jars Maven resolved (same code path as
   # bin/spark-submit; the driver JVM is this one, so its memory and flags are set here; the app jar also
   # supplies what Spark shares with the app, e.g. slf4j).
+  fer_cds "$main_class"
   # shellcheck disable=SC2086
-  fer_run java -Xmx"$mem" $FER_JAVA_OPTS -cp "$(cat "$FER_SPARK_CLASSPATH_FILE"):$FER_JAR" \
-    org.apache.spark.deploy.SparkSubmit --master "$master" ${props[@]+"${props[@]}"} "${FER_CONF[@]}" \
-    ${FER_EXTRA[@]+"${FER_EXTRA[@]}"} --class "$main_class" "$FER_JAR" "$@"
+  local cmd=(java -Xmx"$mem" $FER_JAVA_OPTS ${FER_JOB_JAVA_OPTS:-} ${FER_CDS_OPTS[@]+"${FER_CDS_OPTS[@]}"}
+    -cp "$(cat "$FER_SPARK_CLASSPATH_FILE"):$FER_JAR"
+    org.apache.spark.deploy.SparkSubmit --master "$master" ${props[@]+"${props[@]}"} "${FER_CONF[@]}"
+    ${FER_EXTRA[@]+"${FER_EXTRA[@]}"} --class "$main_class" "$FER_JAR" "$@")
+  if [[ -n "$FER_CDS_DUMP" && "${FER_DRY_RUN:-0}" != 1 ]]; then
+    local rc=0
+    "${cmd[@]}" || rc=$?
+    # keep the archive of a successful run only (a failed one may have loaded a fraction of the classes)
+    if (( rc == 0 )) && [[ -s "$FER_CDS_DUMP.$$.tmp" ]]; then
+      mv -f "$FER_CDS_DUMP.$$.tmp" "$FER_CDS_DUMP"
+    else
+      rm -f "$FER_CDS_DUMP.$$.tmp"
+    fi
+    exit "$rc"
+  fi
+  fer_run "${cmd[@]}"
+}
+
+# fer_cds MAIN_CLASS: FER_CDS_OPTS=(JVM options) for class-data sharing, and FER_CDS_DUMP=the archive to write when
+# this run is to make it. The driver JVM maps the classes the job loaded in an earlier run from an archive
+# (jobs/target/cds/<Job>.jsa, or under FER_CDS_DIR) instead of finding and reading them in ~150 jars, which is most
+# of a small job's start-up (bench/RESULTS.md, issue 19). The first successful run after a build writes the archive
+# (a few seconds more, once). Used without a Spark install only (spark-submit's classpath differs); FER_CDS=0 turns
+# it off (also when profiling with JFR, which aborts this JDK 17 at start-up with a dynamic archive). A stale archive
+# is never used: it must be newer than the jar and the classpath, and the JVM checks both.
+fer_cds() {
+  FER_CDS_OPTS=()
+  FER_CDS_DUMP=""
+  [[ "${FER_CDS:-1}" == 1 ]] || return 0
+  local dir="${FER_CDS_DIR:-$FER_ROOT/jobs/target/cds}"
+  local jsa="$dir/${1##*.}.jsa"
+  if [[ -f "$jsa" && "$jsa" -nt "$FER_JAR" && "$jsa" -nt "$FER_SPARK_CLASSPATH_FILE" ]]; then
+    FER_CDS_OPTS=(-XX:SharedArchiveFile="$jsa" -Xlog:cds*=off)
+  elif [[ "${FER_DRY_RUN:-0}" == 1 ]] || { mkdir -p "$dir" 2> /dev/null && [[ -w "$dir" ]]; }; then
+    FER_CDS_DUMP="$jsa"
+    FER_CDS_OPTS=(-XX:ArchiveClassesAtExit="$jsa.$$.tmp" -Xlog:cds*=off)
+  fi
 }

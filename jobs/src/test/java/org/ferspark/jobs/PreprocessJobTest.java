@@ -44,6 +44,25 @@ class PreprocessJobTest {
   }
 
   @Test
+  void dropsOnlyNd4jsKryoRegistrator() {
+    assertThat(PreprocessJob.withoutNd4jRegistrator("org.nd4j.kryo.Nd4jRegistrator")).as("ND4J's alone").isEmpty();
+    assertThat(PreprocessJob.withoutNd4jRegistrator("a.Mine, org.nd4j.kryo.Nd4jRegistrator,b.Other"))
+        .as("a user's registrators are kept").isEqualTo("a.Mine,b.Other");
+    assertThat(PreprocessJob.withoutNd4jRegistrator("")).as("none").isEmpty();
+  }
+
+  @Test
+  void preloadsOpenCvOnlyWhereTheDriverRunsTheTasks() throws InterruptedException {
+    assertThat(PreprocessJob.preloadOpenCvInLocalMode("yarn")).as("yarn").isNull();
+    assertThat(PreprocessJob.preloadOpenCvInLocalMode("spark://host:7077")).as("standalone").isNull();
+    Thread preload = PreprocessJob.preloadOpenCvInLocalMode("local[2]");
+    assertThat(preload).as("local[2]").isNotNull();
+    preload.join(60_000);
+    assertThat(preload.isAlive()).as("loading finished").isFalse();
+    assertThat(preload.isDaemon()).as("never keeps the JVM alive").isTrue();
+  }
+
+  @Test
   void exitsTwoForAnUnknownOption() {
     Result r = run("--input", "x", "--output", tmp.resolve("o1").toString(), "--frobnicate");
     assertThat(r.exit()).as("exit code; stderr: %s", r.err()).isEqualTo(JobRunner.USAGE);

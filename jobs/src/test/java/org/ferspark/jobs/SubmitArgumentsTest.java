@@ -108,6 +108,30 @@ class SubmitArgumentsTest {
         .containsSequence("--conf", "spark.executor.extraJavaOptions=" + DL4J_OPTS + " -Dmine=1");
   }
 
+  @Test
+  void preprocessingsDriverGetsItsJvmOptionsAndAClassDataSharingArchive() throws Exception {
+    Path cds = tmp.resolve("cds");
+    Path archive = cds.resolve("PreprocessJob.jsa");
+    Result first = dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString()), "--input", "i", "--output", "o");
+    assertThat(first.exit).as(first.stderr).isZero();
+    assertThat(first.args).as("the first run after a build writes the archive")
+        .contains("-XX:TieredStopAtLevel=1", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0")
+        .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + archive + "."));
+    Files.createDirectories(cds);
+    Files.writeString(archive, "an archive, newer than the jar and the classpath");
+    Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString()), "--input", "i").args)
+        .as("later runs map it").contains("-XX:SharedArchiveFile=" + archive);
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 120_000));
+    assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString()), "--input", "i").args)
+        .as("a rebuilt jar makes a new archive").noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="))
+        .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+    assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString(), "FER_CDS", "0"), "--input", "i").args)
+        .as("FER_CDS=0").noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("ArchiveClassesAtExit"));
+    assertThat(dryRun("train.sh", Map.of("FER_CDS_DIR", cds.toString()), "--data", "d").args)
+        .as("other jobs keep the default JIT").doesNotContain("-XX:TieredStopAtLevel=1");
+  }
+
   record Result(int exit, List<String> args, String stderr) {}
 
   private Result dryRun(String script, Map<String, String> env, String... scriptArgs) throws Exception {

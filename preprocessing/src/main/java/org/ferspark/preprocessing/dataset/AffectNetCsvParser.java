@@ -49,6 +49,18 @@ public final class AffectNetCsvParser implements CsvRowParser {
     this.needed = List.of(path, x, y, w, h, expression).stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
   }
 
+  /** training.csv rows get their split from the pool; validation.csv rows have a fixed one. */
+  @Override
+  public boolean leavesSplitsToAssign() {
+    return split == null;
+  }
+
+  /** Ids are {@code subDirectory_filePath}: a file can be listed twice, within a CSV or across both. */
+  @Override
+  public boolean idsMayRepeat() {
+    return true;
+  }
+
   /** Parses one data line; {@code lineNumber} is 1-based (the header is line 1). */
   @Override
   public InputRecord parse(String line, long lineNumber) {

@@ -27,6 +27,18 @@ public final class Fer2013CsvParser implements CsvRowParser {
     this.needed = Math.max(emotion, Math.max(pixels, usage)) + 1;
   }
 
+  /** Without a {@code Usage} column the job assigns the splits. */
+  @Override
+  public boolean leavesSplitsToAssign() {
+    return usage < 0;
+  }
+
+  /** Ids are {@code file.csv:line}: unique. */
+  @Override
+  public boolean idsMayRepeat() {
+    return false;
+  }
+
   /** Parses one data line; {@code lineNumber} is 1-based (the header is line 1). */
   @Override
   public InputRecord parse(String line, long lineNumber) {

@@ -9,7 +9,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
@@ -141,7 +140,8 @@ public final class FaceNormalizer {
     }
     checkComplete(header.format(), encoded);
     Mat image;
-    try (BytePointer data = new BytePointer(encoded); Mat buffer = new Mat(1, encoded.length, CV_8UC1, data)) {
+    try (Mat buffer = new Mat(1, encoded.length, CV_8UC1)) {
+      buffer.data().put(encoded); // one native allocation (header and data), not a separate copy of the bytes
       image = imdecode(buffer, imreadFlags);
     } catch (RuntimeException e) {
       throw new RejectException(DECODE_FAILED, header.format() + ": " + e.getMessage());

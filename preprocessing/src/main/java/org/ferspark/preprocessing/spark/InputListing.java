@@ -1,36 +1,58 @@
 package org.ferspark.preprocessing.spark;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.ferspark.preprocessing.dataset.InputPlan;
 import org.ferspark.preprocessing.dataset.InputPlanner;
 import org.ferspark.preprocessing.dataset.InputRecord;
+import org.ferspark.preprocessing.dataset.Splits;
 
 /**
- * Turns an {@link InputPlan} into a distributed table of input records: label folders are listed on the
- * executors (one task per folder), CSV files are read and parsed on the executors with their line numbers.
- * Used by preprocessing and by the evaluation of a photo folder.
+ * Turns an {@link InputPlan} into a distributed collection of input records, each with its fingerprint hash: label
+ * folders are listed on the executors ({@code file:} folders with {@link LocalListing}), CSV files are read and parsed
+ * on the executors, line by line, so line numbers need no extra pass. A label folder whose inputs need a split is
+ * listed whole by one task (all folders of its label), which ranks them there ({@link ClassRanks}); every other folder
+ * gets a task of its own. AffectNet's CSVs are read whole by one task, or by one per core when they are small
+ * ({@link #csvCopies}), which rejects repeated ids ({@link Duplicates}) and ranks the training rows; FER2013 CSVs get
+ * a task per file. Used by preprocessing and by the evaluation of a photo folder ({@link #of}).
  */
 public final class InputListing {
   private InputListing() {}
 
-  /** The input records of {@code plan}, one row each ({@link #record} reads one back on an executor). */
-  public static Dataset<Row> of(SparkSession spark, InputPlan plan, org.apache.hadoop.conf.Configuration hadoop) {
-    return of(spark, plan, new SerializableHadoopConf(hadoop));
+  /**
+   * The input records of {@code plan} as a table of {@link TensorSchema#INPUT} rows, listed as preprocessing lists
+   * them but without splits assigned: for other jobs that read a folder-per-class input (the evaluation of a photo
+   * folder). {@link #record} reads a row back on an executor.
+   */
+  public static Dataset<Row> of(SparkSession spark, InputPlan plan, Configuration hadoop) {
+    JavaRDD<InternalRow> rows = rows(spark, plan, new SerializableHadoopConf(hadoop), 0L, Map.of(), 1)
+        .map(ListedInput::toRow);
+    return spark.internalCreateDataFrame(rows.rdd(), TensorSchema.INPUT, false);
   }
 
   /** The input record of one row of {@link #of}. */
@@ -38,39 +60,101 @@ public final class InputListing {
     return TensorSchema.fromRow(row);
   }
 
-  static Dataset<Row> of(SparkSession spark, InputPlan plan, SerializableHadoopConf conf) {
+  /**
+   * @param csvCopies for CSVs read by one task ({@link #ranksInTheListing}): how many tasks read them whole, each
+   *     keeping every {@code csvCopies}-th row (see {@link #csvCopies}); 1 otherwise
+   */
+  static JavaRDD<ListedInput> rows(SparkSession spark, InputPlan plan, SerializableHadoopConf conf, long seed,
+      Map<String, Map<String, Double>> poolRatios, int csvCopies) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> records = plan instanceof InputPlan.Folder folder
-        ? folder(spark, folder, conf)
-        : csv(jsc, (InputPlan.Csv) plan);
-    return spark.createDataFrame(records, TensorSchema.INPUT);
+    return plan instanceof InputPlan.Folder folder
+        ? folder(jsc, folder, conf, seed, poolRatios)
+        : csv(jsc, (InputPlan.Csv) plan, conf, seed, poolRatios, csvCopies);
   }
 
-  /** Only Rows and Strings cross task boundaries (Kryo 4, Spark's optional serializer, cannot handle records). */
-  private static JavaRDD<Row> folder(SparkSession spark, InputPlan.Folder folder, SerializableHadoopConf conf) {
+  /** The most CSV bytes all copies together may read ({@link #csvCopies}): a bound on the parsing they repeat. */
+  static final long CSV_COPIES_BYTES = 64L << 20;
+
+  /**
+   * How many tasks read CSVs that one task must see whole (AffectNet: repeated ids, ranks by class): one per core
+   * when all of them together read at most {@value #CSV_COPIES_BYTES} bytes, so the rows are processed where they are
+   * read, spread over the cores without a shuffle (each copy ranks every row and keeps every n-th: the same splits
+   * as one task); otherwise one, and the rows are shuffled to the cores ({@link SplitAssigner}). {@code csvBytes}
+   * is the CSVs' total size; {@code partitions} the requested number of processing partitions (0: not set).
+   */
+  static int csvCopies(InputPlan plan, int cores, long csvBytes, int partitions) {
+    if (!(plan instanceof InputPlan.Csv csv) || !ranksInTheListing(csv) || partitions > 0) {
+      return 1;
+    }
+    return cores > 1 && (long) cores * csvBytes <= CSV_COPIES_BYTES ? cores : 1;
+  }
+
+  /** The label folders listed by each task: one folder, or all folders of a label whose inputs need a split. */
+  static List<List<InputPlan.LabelDir>> listingTasks(List<InputPlan.LabelDir> dirs) {
+    Map<Integer, List<InputPlan.LabelDir>> ranked = new TreeMap<>();
+    List<List<InputPlan.LabelDir>> tasks = new ArrayList<>();
+    for (InputPlan.LabelDir dir : dirs) {
+      if (dir.split() == null && dir.label() >= 0) {
+        ranked.computeIfAbsent(dir.label(), l -> new ArrayList<>()).add(dir);
+      } else {
+        tasks.add(List.of(dir));
+      }
+    }
+    tasks.addAll(ranked.values());
+    return tasks;
+  }
+
+  /** Lists (and ranks) on the executors. */
+  private static JavaRDD<ListedInput> folder(JavaSparkContext jsc, InputPlan.Folder folder, SerializableHadoopConf conf,
+      long seed, Map<String, Map<String, Double>> poolRatios) {
     String root = folder.root();
-    List<InputPlan.LabelDir> dirs = folder.dirs();
-    List<Integer> indexes = java.util.stream.IntStream.range(0, dirs.size()).boxed().toList();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<Row> listed = jsc.parallelize(indexes, Math.max(1, dirs.size()))
-        .flatMap(i -> new MappingIterator(listDir(root, dirs.get(i), conf)));
+    List<List<InputPlan.LabelDir>> tasks = listingTasks(folder.dirs());
+    List<Integer> indexes = java.util.stream.IntStream.range(0, tasks.size()).boxed().toList();
+    JavaRDD<ListedInput> listed = jsc.parallelize(indexes, Math.max(1, tasks.size())).flatMap(i -> {
+      List<InputPlan.LabelDir> dirs = tasks.get(i);
+      if (dirs.get(0).split() != null || dirs.get(0).label() < 0) {
+        return new MappingIterator(list(root, dirs.get(0), conf)); // nothing to rank: stream it
+      }
+      List<InputRecord> all = new ArrayList<>();
+      for (InputPlan.LabelDir dir : dirs) {
+        list(root, dir, conf).forEachRemaining(all::add);
+      }
+      long[] fingerprints = all.stream().mapToLong(TensorSchema::fingerprint).toArray(); // of the records as listed
+      List<InputRecord> ranked = ClassRanks.assign(all, seed, poolRatios);
+      // split by split (one pass over the list per split), so each split's Parquet file is written in one run
+      return java.util.stream.IntStream.rangeClosed(0, Splits.ALL.size())
+          .flatMap(order -> java.util.stream.IntStream.range(0, ranked.size())
+              .filter(k -> splitOrder(ranked.get(k).split()) == order))
+          .mapToObj(k -> new ListedInput(ranked.get(k), fingerprints[k])).iterator();
+    });
     if (folder.strayFiles().isEmpty()) {
       return listed;
     }
-    List<Row> stray = folder.strayFiles().stream().map(TensorSchema::toRow).toList();
-    return listed.union(spark.createDataFrame(stray, TensorSchema.INPUT).toJavaRDD());
+    List<InputRecord> stray = folder.strayFiles(); // in the closure: Java serialisation, not Kryo
+    return listed.union(jsc.parallelize(List.of(0), 1).flatMap(unused -> new MappingIterator(stray.iterator())));
   }
 
-  /** Maps input records to rows lazily. */
-  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<Row> {
+  private static int splitOrder(String split) {
+    int i = split == null ? -1 : Splits.ALL.indexOf(split);
+    return i < 0 ? Splits.ALL.size() : i;
+  }
+
+  private static Iterator<InputRecord> list(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
+      throws IOException {
+    return InputFiles.localPath(dir.path()) != null ? LocalListing.list(root, dir) : listDir(root, dir, conf);
+  }
+
+  /** Pairs input records with their fingerprints, lazily. */
+  private record MappingIterator(Iterator<InputRecord> records) implements Iterator<ListedInput> {
     @Override
     public boolean hasNext() {
       return records.hasNext();
     }
 
     @Override
-    public Row next() {
-      return TensorSchema.toRow(records.next());
+    public ListedInput next() {
+      InputRecord r = records.next();
+      return new ListedInput(r, TensorSchema.fingerprint(r));
     }
   }
 
@@ -86,7 +170,7 @@ public final class InputListing {
    * into it until the kernel's link limit, listing every image again under a new id) are rejected and counted,
    * {@value #NOT_REGULAR} and {@value #LINK_LOOP}, never read or followed.
    */
-  private static Iterator<InputRecord> listDir(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
+  static Iterator<InputRecord> listDir(String root, InputPlan.LabelDir dir, SerializableHadoopConf conf)
       throws IOException {
     Path rootPath = new Path(root);
     Path dirPath = new Path(dir.path());
@@ -185,19 +269,89 @@ public final class InputListing {
     return false;
   }
 
-  private static JavaRDD<Row> csv(JavaSparkContext jsc, InputPlan.Csv csv) {
-    List<JavaRDD<Row>> parts = new ArrayList<>();
-    for (InputPlan.CsvFile file : csv.files()) {
-      var parser = file.parser();
-      parts.add(jsc.textFile(file.path())
-          .zipWithIndex()
-          .filter(t -> t._2() > 0 && !t._1().isBlank())
-          .map(t -> TensorSchema.toRow(parser.parse(t._1(), t._2() + 1))));
+  /**
+   * One task per CSV file reads it line by line (as Hadoop's text input does: LF, CR or CRLF ends a line; UTF-8) and
+   * parses each data line with its 1-based line number; blank lines are skipped but counted.
+   */
+  private static JavaRDD<ListedInput> csv(JavaSparkContext jsc, InputPlan.Csv csv, SerializableHadoopConf conf,
+      long seed, Map<String, Map<String, Double>> poolRatios, int copies) {
+    List<InputPlan.CsvFile> files = csv.files();
+    if (ranksInTheListing(csv)) {
+      List<Integer> copyIndexes = java.util.stream.IntStream.range(0, copies).boxed().toList();
+      return jsc.parallelize(copyIndexes, copies).flatMap(copy -> {
+        List<InputRecord> all = new ArrayList<>();
+        for (InputPlan.CsvFile file : files) {
+          csvRecords(file, conf).forEachRemaining(all::add);
+        }
+        List<InputRecord> ranked = ClassRanks.assign(Duplicates.reject(all), seed, poolRatios);
+        // this copy's share: every copies-th row, with the fingerprint of the row as read
+        return java.util.stream.IntStream.range(0, ranked.size()).filter(k -> k % copies == copy)
+            .mapToObj(k -> new ListedInput(ranked.get(k), TensorSchema.fingerprint(all.get(k)))).iterator();
+      });
     }
-    JavaRDD<Row> all = parts.get(0);
-    for (int i = 1; i < parts.size(); i++) {
-      all = all.union(parts.get(i));
+    List<Integer> indexes = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
+    return jsc.parallelize(indexes, files.size())
+        .flatMap(i -> new MappingIterator(csvRecords(files.get(i), conf)));
+  }
+
+  /**
+   * Whether the CSV rows are read by one task, which checks repeated ids and ranks the splits itself: AffectNet's
+   * rows (a path, a box and a label: small). FER2013's rows carry their pixels as text (8 KB each), so its files are
+   * streamed, one task each, and ranked by {@link SplitAssigner}'s windows.
+   */
+  static boolean ranksInTheListing(InputPlan.Csv csv) {
+    return !csv.format().equals("fer2013-csv");
+  }
+
+  private static Iterator<InputRecord> csvRecords(InputPlan.CsvFile file, SerializableHadoopConf conf)
+      throws IOException {
+    Path path = new Path(file.path());
+    FileSystem fs = path.getFileSystem(conf.get());
+    InputStream raw = fs.open(path);
+    CompressionCodec codec = new CompressionCodecFactory(conf.get()).getCodec(path);
+    BufferedReader reader = new BufferedReader(new InputStreamReader(
+        codec == null ? raw : codec.createInputStream(raw), StandardCharsets.UTF_8), 1 << 16);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener(ctx -> {
+        try {
+          reader.close();
+        } catch (IOException e) {
+          // closing a file that was read: nothing left to report
+        }
+      });
     }
-    return all;
+    return new Iterator<>() {
+      private long lineNumber;
+      private InputRecord next = advance();
+
+      private InputRecord advance() {
+        try {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            lineNumber++;
+            if (lineNumber > 1 && !line.isBlank()) {
+              return file.parser().parse(line, lineNumber);
+            }
+          }
+          reader.close();
+          return null;
+        } catch (IOException e) {
+          throw new UncheckedIOException("reading " + path + " failed at line " + (lineNumber + 1), e);
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public InputRecord next() {
+        InputRecord current = next;
+        next = advance();
+        return current;
+      }
+    };
   }
 }

@@ -1,14 +1,8 @@
 package org.ferspark.preprocessing.spark;
 
-import static org.apache.spark.sql.functions.bit_xor;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.sha1;
-import static org.apache.spark.sql.functions.xxhash64;
-
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,13 +11,9 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.Emotion;
 import org.ferspark.preprocessing.dataset.InputError;
@@ -35,15 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The preprocessing job's Spark pipeline: plan the input on the driver, list and parse it on the executors,
- * assign splits, decode/crop/gray/resize/augment per partition, then write the Parquet tensors, the rejects list
- * and, last, {@code manifest.json}. Image bytes never pass through the driver.
+ * The preprocessing job's Spark pipeline: plan the input on the driver, then one pass on the executors that lists
+ * and parses it, assigns splits, decodes/crops/grays/resizes/augments and writes the Parquet tensors and the rejects
+ * while counting everything the manifest reports; last, {@code manifest.json}. Image bytes never pass through the
+ * driver, and nothing is cached.
  *
  * <p>Run it through {@code submit-scripts/preprocess.sh}; tests call {@link #run} with their own session.
  */
 public final class PreprocessPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(PreprocessPipeline.class);
-  private static final int IMAGES_PER_PARTITION = 2000;
 
   private PreprocessPipeline() {}
 
@@ -70,94 +60,114 @@ public final class PreprocessPipeline {
       Configuration hadoop, long start) throws IOException {
     LOG.info("Input {} read as format '{}'", settings.input(), plan.format());
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
-
-    Dataset<Row> inputs = InputListing.of(spark, plan, conf).persist(StorageLevel.DISK_ONLY());
-    Row stats = inputs.agg(count("*"), bit_xor(xxhash64(col("id"), col("source"), col("label"), col("split"),
-        col("box_x"), col("box_y"), col("box_w"), col("box_h"), col("file_size"), col("inline_pixels"))))
-        .first();
-    long inputCount = stats.getLong(0);
-    if (inputCount == 0) {
-      throw new InputError("input " + settings.input() + " holds no images (format " + plan.format() + ")");
+    RunStats stats = new RunStats();
+    spark.sparkContext().register(stats, "fer-preprocess-stats");
+    // One Spark job: list (and rank label folders) or parse -> [rank by class] -> [duplicate check by id |
+    // repartition by id] -> decode, crop, augment, write the Parquet files and rejects. Spark SQL only runs the
+    // shuffles a plan needs; a label-folder listing is processed where it is listed. Everything the manifest counts
+    // is counted on the way (RunStats), not in later passes, and nothing is cached.
+    Map<String, Map<String, Double>> ratios = poolRatios(settings);
+    int cores = spark.sparkContext().defaultParallelism();
+    int csvCopies = InputListing.csvCopies(plan, cores, csvBytes(plan, hadoop), settings.partitions());
+    JavaRDD<ListedInput> inputs = InputListing.rows(spark, plan, conf, settings.seed(), ratios, csvCopies);
+    SplitAssigner.Needs needs = needs(plan, cores, csvCopies);
+    if (needs.ranks() || needs.duplicateIds() || needs.repartition() || settings.partitions() > 0) {
+      try (QuerySettings ignored = QuerySettings.apply(spark, querySettings(plan))) {
+        JavaRDD<InternalRow> rows = inputs.map(ListedInput::toRow);
+        inputs = SplitAssigner.assign(spark.internalCreateDataFrame(rows.rdd(), TensorSchema.INPUT, false),
+            settings.seed(), ratios, needs, settings.partitions()).queryExecution().toRdd().toJavaRDD()
+            .map(ListedInput::fromRow);
+      }
     }
-    String inputFingerprint = String.format("%016x", stats.isNullAt(1) ? 0L : stats.getLong(1));
-    int partitions = settings.partitions() > 0 ? settings.partitions()
-        : (int) Math.max(spark.sparkContext().defaultParallelism(), (inputCount + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION);
-    LOG.info("{} inputs in {} partitions", inputCount, partitions);
+    inputs.foreachPartition(new ProcessPartition(settings, conf, stats));
+    Collection<PartitionStats> partitions = stats.value().values();
+    TensorOutput.commit(settings.output(), partitions, hadoop);
+    RejectsOutput.commit(settings.output(), partitions, hadoop);
+    return summarise(settings, plan, partitions, hadoop, start);
+  }
 
-    Dataset<Row> assigned = SplitAssigner.assign(inputs, settings.seed(), poolRatios(settings))
-        .repartition(partitions, col("id"))
-        .sortWithinPartitions("id");
-    // Results are cached on local disk, not in the heap, between the tensor write, the rejects write and the
-    // counts: executor memory stays bounded by one partition (MEMORY_AND_DISK_SER filled a 2 GB heap at 400k of
-    // 1M images, bench/RESULTS.md).
-    Dataset<Row> results = spark.createDataFrame(
-        assigned.toJavaRDD().mapPartitions(new ProcessPartition(settings, conf)), TensorSchema.RESULT)
-        .persist(StorageLevel.DISK_ONLY());
-    try {
-      writeTensors(results, settings);
-      writeRejects(results, settings);
-      return summarise(spark, settings, plan, results, inputCount, inputFingerprint, hadoop, start);
-    } finally {
-      results.unpersist();
-      inputs.unpersist();
+  /**
+   * The SQL settings of this job's shuffles, set while they are planned and run (they fit its rows, not other jobs'
+   * queries): processing partitions sized from the shuffled input rows (AQE coalescing of spark.sql.shuffle.partitions:
+   * a few thousand inputs each, at least one per core unless the input is tiny), so no count is needed first.
+   */
+  private static Map<String, String> querySettings(InputPlan plan) {
+    boolean inlinePixels = plan.format().equals("fer2013-csv");
+    return Map.of(
+        "spark.sql.adaptive.advisoryPartitionSizeInBytes", inlinePixels ? "16m" : "512k",
+        "spark.sql.adaptive.coalescePartitions.minPartitionSize", "32k");
+  }
+
+  /**
+   * Which shuffles the plan needs: ranks where some input has no split of its own, a check where ids can repeat,
+   * and a repartition unless the listing has at least two tasks per core (each label folder, or each label whose
+   * folders are ranked, is one listing task; processing them where they are listed saves a shuffle of every input
+   * row, and with several tasks per core the uneven folder sizes still keep the cores busy) or CSVs read whole are
+   * read by a task per core ({@code csvCopies}, {@link InputListing#csvCopies}).
+   */
+  static SplitAssigner.Needs needs(InputPlan plan, int cores, int csvCopies) {
+    if (plan instanceof InputPlan.Folder folder) {
+      // ids are paths below the root, so unique; the listing ranks label folders itself (InputListing)
+      int tasks = InputListing.listingTasks(folder.dirs()).size() + (folder.strayFiles().isEmpty() ? 0 : 1);
+      return new SplitAssigner.Needs(false, false, tasks < 2 * cores);
     }
+    InputPlan.Csv csv = (InputPlan.Csv) plan;
+    if (InputListing.ranksInTheListing(csv)) {
+      // read by one task per core: process the rows there; by one task: spread them over the cores
+      return new SplitAssigner.Needs(false, false, csvCopies < cores);
+    }
+    return new SplitAssigner.Needs(csv.files().stream().anyMatch(f -> f.parser().leavesSplitsToAssign()),
+        csv.files().stream().anyMatch(f -> f.parser().idsMayRepeat()), true);
   }
 
-  private static void writeTensors(Dataset<Row> results, PreprocessSettings settings) {
-    results.filter(col("reason").isNull())
-        .select(Arrays.stream(TensorSchema.TENSOR.fieldNames()).map(functions::col).toArray(Column[]::new))
-        .write()
-        .mode(SaveMode.ErrorIfExists)
-        .option("compression", settings.compression())
-        .option("parquet.enable.dictionary#pixels", "false")
-        .option("parquet.block.size", String.valueOf(16 << 20))
-        .partitionBy("split")
-        .parquet(new Path(settings.output(), TensorSchema.TENSORS_DIR).toString());
+  /** The total size of a CSV plan's files (0 for a folder plan): one status call per file, on the driver. */
+  private static long csvBytes(InputPlan plan, Configuration hadoop) throws IOException {
+    if (!(plan instanceof InputPlan.Csv csv)) {
+      return 0;
+    }
+    long bytes = 0;
+    for (InputPlan.CsvFile file : csv.files()) {
+      Path path = new Path(file.path());
+      bytes += path.getFileSystem(hadoop).getFileStatus(path).getLen();
+    }
+    return bytes;
   }
 
-  private static void writeRejects(Dataset<Row> results, PreprocessSettings settings) {
-    results.filter(col("reason").isNotNull())
-        .select("source", "id", "reason", "detail")
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.ErrorIfExists)
-        .json(new Path(settings.output(), TensorSchema.REJECTS_DIR).toString());
-  }
-
-  private static PreprocessReport summarise(SparkSession spark, PreprocessSettings settings, InputPlan plan,
-      Dataset<Row> results, long inputCount, String inputFingerprint, Configuration hadoop, long start)
-      throws IOException {
+  private static PreprocessReport summarise(PreprocessSettings settings, InputPlan plan,
+      Collection<PartitionStats> partitions, Configuration hadoop, long start) throws IOException {
+    long inputCount = 0;
+    long fingerprint = 0;
     Map<String, Manifest.SplitCounts> splits = new HashMap<>();
     Map<String, Long> rejected = new TreeMap<>();
     long originals = 0;
     long augmented = 0;
-    for (Row r : results.groupBy("split", "label_name", "copy", "reason").count().collectAsList()) {
-      long n = r.getLong(4);
-      if (!r.isNullAt(3)) {
-        rejected.merge(r.getString(3), n, Long::sum);
-        continue;
+    for (PartitionStats p : partitions) {
+      inputCount += p.inputs;
+      fingerprint ^= p.fingerprint;
+      p.rejected.forEach((reason, n) -> rejected.merge(reason, n, Long::sum));
+      for (Map.Entry<String, long[]> e : p.tensors.entrySet()) {
+        String[] splitAndLabel = e.getKey().split("/", 2);
+        Manifest.SplitCounts c = splits.computeIfAbsent(splitAndLabel[0],
+            s -> new Manifest.SplitCounts(new TreeMap<>(), new TreeMap<>()));
+        c.originalByClass().merge(splitAndLabel[1], e.getValue()[0], Long::sum);
+        c.augmentedByClass().merge(splitAndLabel[1], e.getValue()[1], Long::sum);
+        originals += e.getValue()[0];
+        augmented += e.getValue()[1];
       }
-      Manifest.SplitCounts c = splits.computeIfAbsent(r.getString(0),
-          s -> new Manifest.SplitCounts(new TreeMap<>(), new TreeMap<>()));
-      boolean original = r.getInt(2) == 0;
-      (original ? c.originalByClass() : c.augmentedByClass()).merge(r.getString(1), n, Long::sum);
-      if (original) {
-        originals += n;
-      } else {
-        augmented += n;
-      }
+    }
+    if (inputCount == 0) {
+      throw new InputError("input " + settings.input() + " holds no images (format " + plan.format() + ")");
     }
     long rejectedTotal = rejected.values().stream().mapToLong(Long::longValue).sum();
     if (originals + rejectedTotal != inputCount) {
       throw new IllegalStateException("accounting mismatch: " + inputCount + " inputs but " + originals
           + " written + " + rejectedTotal + " rejected; the output is incomplete and has no manifest");
     }
-    long duplicates = results.filter(col("reason").isNull().and(col("copy").equalTo(0)))
-        .groupBy(sha1(col("pixels"))).agg(countDistinct(col("split")).as("splits"))
-        .filter(col("splits").gt(1)).count();
+    long duplicates = CrossSplitDuplicates.count(partitions);
     if (duplicates > 0) {
       LOG.warn("{} distinct images appear in more than one split (pixel-identical); see manifest.json", duplicates);
     }
+    String inputFingerprint = String.format("%016x", fingerprint);
     List<String> labels = Emotion.labelNames(settings.classes());
     Path input = new Path(settings.input());
     String qualifiedInput = input.getFileSystem(hadoop).makeQualified(input).toString();
@@ -170,8 +180,9 @@ public final class PreprocessPipeline {
           ? splits.get(split).originalByClass().values().stream().mapToLong(Long::longValue).sum() : 0L);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.info("Wrote {} tensors ({} originals, {} augmented), rejected {} in {} s; manifest {}", originals + augmented,
-        originals, augmented, rejectedTotal, String.format("%.1f", seconds), written);
+    LOG.info("{} inputs in {} partitions: wrote {} tensors ({} originals, {} augmented), rejected {} in {} s;"
+        + " manifest {}", inputCount, partitions.size(), originals + augmented, originals, augmented, rejectedTotal,
+        String.format("%.1f", seconds), written);
     return new PreprocessReport(plan.format(), inputCount, originals, augmented, rejectedTotal, rejected, bySplit,
         duplicates, settings.output(), written.toString(), manifest.get("fingerprint").asText(), seconds);
   }
@@ -191,7 +202,7 @@ public final class PreprocessPipeline {
       throw new InputError("output " + out + " already exists and is not empty; pass --overwrite to replace it");
     }
     for (String own : List.of(TensorSchema.MANIFEST, TensorSchema.TENSORS_DIR, TensorSchema.REJECTS_DIR,
-        "_" + TensorSchema.MANIFEST + ".tmp")) {
+        "_" + TensorSchema.MANIFEST + ".tmp", RejectsOutput.TMP_DIR)) {
       fs.delete(new Path(out, own), true);
     }
   }

@@ -1,12 +1,14 @@
 package org.ferspark.preprocessing.spark;
 
-import java.util.Collections;
+import static org.ferspark.preprocessing.spark.TensorSchema.utf8;
+
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.Emotion;
 import org.ferspark.preprocessing.dataset.FaceExtractor;
@@ -16,60 +18,68 @@ import org.ferspark.preprocessing.image.Augmenter;
 import org.ferspark.preprocessing.image.FaceNormalizer;
 
 /**
- * The executor side of preprocessing: reads each input's bytes through Hadoop, normalises the face, augments
- * train images and emits result rows lazily (memory bounded by one image, not by the partition).
+ * The executor side of preprocessing, one task per partition of inputs: reads each input's bytes
+ * ({@link InputFiles}), normalises the face, augments train images, writes each tensor to its split's Parquet file
+ * ({@link TensorOutput}) and each reject to the rejects file ({@link RejectsOutput}) as it goes, so memory is
+ * bounded by one image, not by the partition. Everything counted goes into one {@link PartitionStats}, added to
+ * {@link RunStats} when the partition is done and its files are closed.
  */
-final class ProcessPartition implements FlatMapFunction<Iterator<Row>, Row> {
+final class ProcessPartition implements VoidFunction<Iterator<ListedInput>> {
   private static final long serialVersionUID = 1L;
   private final PreprocessSettings settings;
   private final SerializableHadoopConf conf;
+  private final RunStats stats;
 
-  ProcessPartition(PreprocessSettings settings, SerializableHadoopConf conf) {
+  ProcessPartition(PreprocessSettings settings, SerializableHadoopConf conf, RunStats stats) {
     this.settings = settings;
     this.conf = conf;
+    this.stats = stats;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> inputs) {
+  public void call(Iterator<ListedInput> inputs) throws IOException {
     FaceNormalizer.singleThreaded();
     FaceNormalizer normalizer = new FaceNormalizer(settings.imageSize(), settings.maxPixels(), settings.maxFileBytes());
     FaceExtractor extractor = new FaceExtractor(normalizer, new Augmenter(settings.augment(), settings.imageSize()),
         settings.augmentCopies(), settings.seed(), settings.imageSize());
     List<String> labels = Emotion.labelNames(settings.classes());
     TaskContext task = TaskContext.get();
-    boolean injectFailure = task != null && task.partitionId() == settings.failFirstAttemptOfPartition()
+    int partition = task == null ? 0 : task.partitionId();
+    long attempt = task == null ? 0 : task.taskAttemptId();
+    boolean injectFailure = task != null && partition == settings.failFirstAttemptOfPartition()
         && task.attemptNumber() == 0;
-    ImageBytes files = new ImageBytes(conf, settings.maxFileBytes());
-    return new Iterator<>() {
-      private Iterator<Row> pending = Collections.emptyIterator();
-      private int processed;
-
-      @Override
-      public boolean hasNext() {
-        while (!pending.hasNext() && inputs.hasNext()) {
-          if (injectFailure && ++processed > 2) {
-            throw new IllegalStateException("injected failure (fer.preprocess.testing.fail-first-attempt-of-partition)");
-          }
-          InputRecord record = TensorSchema.fromRow(inputs.next());
-          if (!record.isRejected() && record.split() == null) {
-            record = InputRecord.rejected(record.id(), record.source(), "internal-error", "no split was assigned");
-          }
-          pending = extractor.process(record, files::read).stream().map(o -> toRow(o, labels)).iterator();
+    InputFiles files = new InputFiles(conf.get(), settings.maxFileBytes());
+    PartitionStats counted = new PartitionStats(partition);
+    Integer size = settings.imageSize();
+    try (TensorOutput.Writers tensors = new TensorOutput.Writers(settings, partition, attempt, conf.get());
+         RejectsOutput.Writer rejects = new RejectsOutput.Writer(settings.output(), partition, attempt, conf.get())) {
+      while (inputs.hasNext()) {
+        if (injectFailure && counted.inputs >= 2) {
+          throw new IllegalStateException("injected failure (fer.preprocess.testing.fail-first-attempt-of-partition)");
         }
-        return pending.hasNext();
+        ListedInput listed = inputs.next();
+        counted.input(listed.fingerprint());
+        InputRecord record = listed.record();
+        if (!record.isRejected() && record.split() == null) {
+          record = InputRecord.rejected(record.id(), record.source(), "internal-error", "no split was assigned");
+        }
+        for (Outcome o : extractor.process(record, files::read)) {
+          if (o.isRejected()) {
+            counted.reject(o.reason());
+            rejects.write(o);
+          } else {
+            String labelName = labels.get(o.label());
+            counted.tensor(o, labelName);
+            tensors.write(o.split(), new GenericInternalRow(new Object[] {utf8(o.id()), utf8(o.source()), o.label(),
+                utf8(labelName), o.pixels(), size, size, o.copy(), utf8(o.augmentation())}));
+          }
+        }
       }
-
-      @Override
-      public Row next() {
-        hasNext();
-        return pending.next();
-      }
-    };
-  }
-
-  private Row toRow(Outcome o, List<String> labels) {
-    boolean ok = !o.isRejected();
-    return RowFactory.create(o.id(), o.source(), o.label(), ok ? labels.get(o.label()) : null, o.pixels(),
-        settings.imageSize(), settings.imageSize(), o.copy(), o.augmentation(), o.split(), o.reason(), o.detail());
+      tensors.close();
+      rejects.close();
+      counted.tensorFiles.putAll(tensors.files());
+      counted.rejectsFile = rejects.path();
+    }
+    stats.add(counted);
   }
 }

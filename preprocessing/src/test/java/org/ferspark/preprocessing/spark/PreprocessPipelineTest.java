@@ -264,6 +264,10 @@ class PreprocessPipelineTest {
         files = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
       }
       assertThat(files).as("parquet files of split=%s", split).isNotEmpty();
+      try (Stream<Path> s = Files.list(tensorsDir.resolve("split=" + split))) {
+        assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList())
+            .as("checksum sidecars in split=%s (written through the raw local file system)", split).isEmpty();
+      }
       for (Path file : files) {
         org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(file.toUri());
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(hp, new Configuration()))) {
