@@ -37,6 +37,7 @@ public final class PaperCnn implements Architecture {
 
   @Override
   public ComputationGraphConfiguration configure(ArchitectureOptions o) {
+    o.requireUnitWidth(name());
     int flatSide = o.inputSize() / 4;
     double drop = o.dropoutOr(0);
     GraphBuilder g = GraphBase.start(o, new Adam(1e-3), WeightInit.XAVIER)

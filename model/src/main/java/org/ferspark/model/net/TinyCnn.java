@@ -30,6 +30,7 @@ public final class TinyCnn implements Architecture {
 
   @Override
   public ComputationGraphConfiguration configure(ArchitectureOptions o) {
+    o.requireUnitWidth(name());
     return GraphBase.start(o, new Adam(1e-3), WeightInit.RELU)
         .addLayer("conv1", new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(16)
             .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), GraphBase.INPUT)

@@ -26,7 +26,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * stores batch norm's running mean and standard deviation (as log10 std; 2 × 960 channels) in the parameter vector
  * ({@link ModelSummary#learnableParams} leaves them out). Default updater SGD with Nesterov momentum 0.9 at a constant
  * 0.05; the anchor's one-cycle schedule and weight decay 5e-4 come from the training config through
- * {@link ArchitectureOptions}. He (ReLU) init.
+ * {@link ArchitectureOptions}. He (ReLU) init. {@link ArchitectureOptions#width} scales every stage's channels
+ * (1.5: 48, 96, 192, 384 channels, 2.64 M parameters).
  */
 public final class VggBn implements Architecture {
   private static final int[] STAGE_CHANNELS = {32, 64, 128, 256};
@@ -53,7 +54,7 @@ public final class VggBn implements Architecture {
     for (int stage = 1; stage <= STAGE_CHANNELS.length; stage++) {
       for (int i = 1; i <= 2; i++) {
         String id = "s" + stage + "_" + i;
-        g.addLayer(id + "_conv", conv(STAGE_CHANNELS[stage - 1]), last)
+        g.addLayer(id + "_conv", conv(o.scaled(STAGE_CHANNELS[stage - 1])), last)
             .addLayer(id + "_bn", new BatchNormalization.Builder().build(), id + "_conv")
             .addLayer(id + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), id + "_bn");
         last = id + "_relu";

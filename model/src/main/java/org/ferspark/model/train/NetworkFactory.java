@@ -35,7 +35,8 @@ public final class NetworkFactory {
         .withUpdater(updater(s))
         .withRegularisation(0, s.weightDecay())
         .withDropout(s.dropout())
-        .withLoss(loss(s, trainCounts));
+        .withLoss(loss(s, trainCounts))
+        .withWidth(s.width());
     return Architectures.build(s.arch(), o);
   }
 
@@ -73,8 +74,35 @@ public final class NetworkFactory {
         }
         yield new MapSchedule(ScheduleType.EPOCH, lr);
       }
+      case "one-cycle" -> {
+        Map<Integer, Double> lr = new HashMap<>();
+        for (int e = 0; e < s.epochs(); e++) {
+          lr.put(e, oneCycle(s.learningRate(), s.lrWarmupFraction(), s.epochs(), e));
+        }
+        yield new MapSchedule(ScheduleType.EPOCH, lr);
+      }
       default -> new MapSchedule(ScheduleType.EPOCH, mutableMap(0, s.learningRate()));
     };
+  }
+
+  /**
+   * PyTorch's {@code OneCycleLR} (initial lr = max / 25, final = initial / 1e4, linear warm-up, cosine annealing) at
+   * epoch granularity: epochs {@code 0 .. w} rise linearly from {@code max / 25} to {@code max}, where
+   * {@code w = min(round(warmupFraction * epochs), epochs - 1)}, and the rest fall on a half cosine to {@code max / 250000} at the last
+   * epoch. With {@code w = 0} it is a cosine from {@code max} to the final rate.
+   */
+  static double oneCycle(double max, double warmupFraction, int epochs, int epoch) {
+    double initial = max / 25;
+    double last = initial / 1e4;
+    int warmup = (int) Math.min(Math.round(warmupFraction * epochs), epochs - 1);
+    if (epoch < warmup) {
+      return initial + (max - initial) * epoch / warmup;
+    }
+    int span = epochs - 1 - warmup;
+    if (span <= 0) {
+      return max;
+    }
+    return last + (max - last) * (1 + Math.cos(Math.PI * (epoch - warmup) / span)) / 2;
   }
 
   private static Map<Integer, Double> mutableMap(int epoch, double value) {

@@ -18,6 +18,7 @@ import org.ferspark.preprocessing.image.AugmentParams;
  */
 public record TrainSettings(
     String arch,
+    double width,
     int epochs,
     int batch,
     double learningRate,
@@ -26,6 +27,7 @@ public record TrainSettings(
     String lrSchedule,
     int lrStepEvery,
     double lrStepFactor,
+    double lrWarmupFraction,
     double weightDecay,
     double labelSmoothing,
     Double dropout,
@@ -46,7 +48,7 @@ public record TrainSettings(
     String configJson) implements Serializable {
 
   public static final List<String> OPTIMIZERS = List.of("adam", "sgd-nesterov");
-  public static final List<String> SCHEDULES = List.of("none", "cosine", "step");
+  public static final List<String> SCHEDULES = List.of("none", "cosine", "step", "one-cycle");
   public static final List<String> BALANCE_MODES = List.of("none", "weights", "oversample", "focal");
   public static final List<String> TRAINING_MASTERS = List.of("parameter-averaging", "shared-gradients");
 
@@ -62,6 +64,10 @@ public record TrainSettings(
       String arch = t.getString("arch").trim();
       check(Architectures.names().contains(arch), "fer.train.arch",
           "must be one of " + Architectures.names() + ", got '" + arch + "'");
+      double width = t.getDouble("width");
+      check(width >= 0.25 && width <= 8, "fer.train.width", "must be in [0.25, 8], got " + width);
+      check(width == 1 || arch.equals("vgg-bn"), "fer.train.width", "widens vgg-bn only (" + arch
+          + " has fixed channel counts): must be 1, got " + width);
       int epochs = t.getInt("epochs");
       check(epochs >= 1 && epochs <= 10_000, "fer.train.epochs", "must be in 1..10000, got " + epochs);
       int batch = t.getInt("batch");
@@ -80,6 +86,8 @@ public record TrainSettings(
       check(stepEvery >= 1, "fer.train.lr-step.every", "must be >= 1, got " + stepEvery);
       double stepFactor = t.getDouble("lr-step.factor");
       check(stepFactor > 0 && stepFactor <= 1, "fer.train.lr-step.factor", "must be in (0, 1], got " + stepFactor);
+      double warmup = t.getDouble("lr-warmup-fraction");
+      check(warmup >= 0 && warmup < 1, "fer.train.lr-warmup-fraction", "must be in [0, 1), got " + warmup);
       double weightDecay = t.getDouble("weight-decay");
       check(weightDecay >= 0 && weightDecay < 1, "fer.train.weight-decay", "must be in [0, 1), got " + weightDecay);
       double smoothing = t.getDouble("label-smoothing");
@@ -108,8 +116,8 @@ public record TrainSettings(
       check(size >= 16 && size <= 1024, "fer.image.size", "must be in 16..1024, got " + size);
       Spark spark = spark(t.getConfig("spark"), batch);
       String json = t.root().render(ConfigRenderOptions.concise());
-      return new TrainSettings(arch, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
-          weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
+      return new TrainSettings(arch, width, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
+          warmup, weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
           AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size,
           t.getBoolean("fast-batch-norm"), t.getBoolean("calibrate"), spark, json);
     } catch (ConfigException e) {
@@ -142,6 +150,7 @@ public record TrainSettings(
   public Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("arch", arch);
+    m.put("width", width);
     m.put("epochs", epochs);
     m.put("batch", batch);
     m.put("learningRate", learningRate);
@@ -150,6 +159,7 @@ public record TrainSettings(
     m.put("lrSchedule", lrSchedule);
     m.put("lrStepEvery", lrStepEvery);
     m.put("lrStepFactor", lrStepFactor);
+    m.put("lrWarmupFraction", lrWarmupFraction);
     m.put("weightDecay", weightDecay);
     m.put("labelSmoothing", labelSmoothing);
     m.put("dropout", dropout);

@@ -52,4 +52,23 @@ class VggBnTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("multiple of 16");
   }
+
+  @Test
+  void widthScalesEveryStageAndTheFixedNetsRejectIt() {
+    ComputationGraph wide = Architectures.build("vgg-bn", ArchitectureOptions.defaults(7).withWidth(1.5));
+    var types = wide.getConfiguration().getLayerActivationTypes(InputType.convolutional(48, 48, 1));
+
+    assertThat(types.get("s1_pool")).isEqualTo(InputType.convolutional(24, 24, 48));
+    assertThat(types.get("s3_pool")).isEqualTo(InputType.convolutional(6, 6, 192));
+    assertThat(types.get("gap")).isEqualTo(InputType.feedForward(384));
+    // convolutions 9 * (1*48 + 48*48 + 48*96 + 96*96 + 96*192 + 192*192 + 192*384 + 384*384), BN gamma and beta of
+    // 2 * (48 + 96 + 192 + 384) channels, dense 384 * 7 + 7
+    assertThat(ModelSummary.learnableParams(wide)).isEqualTo(2_633_904L + 2_880L + 2_695L);
+    assertThat(wide.outputSingle(TestData.images(2, 7)).shape()).containsExactly(2, 7);
+
+    assertThatThrownBy(() -> Architectures.build("paper-cnn", ArchitectureOptions.defaults(7).withWidth(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paper-cnn").hasMessageContaining("width");
+    assertThatThrownBy(() -> ArchitectureOptions.defaults(7).withWidth(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("width");
+  }
 }
