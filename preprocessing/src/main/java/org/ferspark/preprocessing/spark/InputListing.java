@@ -178,10 +178,9 @@ public final class InputListing {
     boolean local = "file".equals(fs.getUri().getScheme());
     Deque<RemoteIterator<FileStatus>> stack = new ArrayDeque<>();
     stack.push(fs.listStatusIterator(dirPath));
-    return new Iterator<>() {
-      private InputRecord next = advance();
-
-      private InputRecord advance() {
+    return new Lookahead<InputRecord>() {
+      @Override
+      protected InputRecord advance() {
         try {
           while (!stack.isEmpty()) {
             RemoteIterator<FileStatus> top = stack.peek();
@@ -203,11 +202,7 @@ public final class InputListing {
               stack.push(fs.listStatusIterator(file.getPath()));
               continue;
             }
-            if (dir.label() < 0) {
-              return InputRecord.rejected(id, path, dir.rejectReason(), dir.rejectDetail());
-            }
-            return InputRecord.image(id, path, dir.label(), dir.split(), dir.split() == null ? "default" : null,
-                null, file.getLen());
+            return leaf(dir, id, path, file.getLen());
           }
           return null;
         } catch (IOException e) {
@@ -215,18 +210,15 @@ public final class InputListing {
         }
       }
 
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
+    }.start();
+  }
 
-      @Override
-      public InputRecord next() {
-        InputRecord current = next;
-        next = advance();
-        return current;
-      }
-    };
+  /** A file of label folder {@code dir}: rejected with the folder's reason, or an image of its label and split. */
+  static InputRecord leaf(InputPlan.LabelDir dir, String id, String source, long size) {
+    if (dir.label() < 0) {
+      return InputRecord.rejected(id, source, dir.rejectReason(), dir.rejectDetail());
+    }
+    return InputRecord.image(id, source, dir.label(), dir.split(), dir.split() == null ? "default" : null, null, size);
   }
 
   static final String NOT_REGULAR = "not-a-regular-file";
@@ -321,11 +313,11 @@ public final class InputListing {
         }
       });
     }
-    return new Iterator<>() {
+    return new Lookahead<InputRecord>() {
       private long lineNumber;
-      private InputRecord next = advance();
 
-      private InputRecord advance() {
+      @Override
+      protected InputRecord advance() {
         try {
           String line;
           while ((line = reader.readLine()) != null) {
@@ -341,17 +333,6 @@ public final class InputListing {
         }
       }
 
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public InputRecord next() {
-        InputRecord current = next;
-        next = advance();
-        return current;
-      }
-    };
+    }.start();
   }
 }

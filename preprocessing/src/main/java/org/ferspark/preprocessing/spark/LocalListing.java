@@ -38,10 +38,9 @@ final class LocalListing {
     Deque<DirectoryStream<Path>> open = new ArrayDeque<>();
     open.push(Files.newDirectoryStream(start));
     stack.push(open.peek().iterator());
-    return new Iterator<>() {
-      private InputRecord next = advance();
-
-      private InputRecord advance() {
+    return new Lookahead<InputRecord>() {
+      @Override
+      protected InputRecord advance() {
         try {
           while (!stack.isEmpty()) {
             Iterator<Path> top = stack.peek();
@@ -84,11 +83,7 @@ final class LocalListing {
               stack.push(open.peek().iterator());
               continue;
             }
-            if (dir.label() < 0) {
-              return InputRecord.rejected(id, source, dir.rejectReason(), dir.rejectDetail());
-            }
-            return InputRecord.image(id, source, dir.label(), dir.split(), dir.split() == null ? "default" : null,
-                null, attrs.size());
+            return InputListing.leaf(dir, id, source, attrs.size());
           }
           return null;
         } catch (IOException e) {
@@ -96,17 +91,6 @@ final class LocalListing {
         }
       }
 
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public InputRecord next() {
-        InputRecord current = next;
-        next = advance();
-        return current;
-      }
-    };
+    }.start();
   }
 }
