@@ -18,7 +18,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -33,11 +35,12 @@ import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.image.AugmentParams;
 import org.ferspark.preprocessing.image.Augmenter;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 
 /**
  * Fits an epoch on Spark executors with DL4J's {@link SparkComputationGraph}: the training split is read once from
- * Parquet and cached as {@code (label, pixels)} rows; every epoch turns each partition into {@code DataSet}
+ * Parquet and cached as {@code (label, pixels)} rows in one partition per worker; every epoch turns each partition into
  * minibatches of {@code batch-size-per-worker} on the executors (seeded shuffle, oversampling and online
  * augmentation per epoch and partition), and the training master averages (or shares) the updates into the
  * driver's network, in place.
@@ -45,6 +48,14 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * <p>{@code RDDTrainingApproach.Direct}: the minibatches differ every epoch (shuffle, augmentation), so Export would
  * write the whole epoch to disk each time, and Export fails outside local mode unless the default file system is
  * shared (stack notes §3). Direct fits from the in-memory RDD.
+ *
+ * <p>Per averaging round DL4J's parameter averaging takes a random split of the persisted epoch RDD and, with its
+ * default {@code Repartition.Always}, counts it twice and shuffles it to the workers; with its default
+ * {@code MEMORY_ONLY_SER} every round deserialises the whole epoch again (rounds x epoch). Here the rows come in one
+ * partition per worker, so the split already has the workers' partitions ({@code NumPartitionsWorkersDiffers}: no
+ * count, no shuffle), the epoch's batches are kept as objects ({@code fer.train.spark.epoch-storage-level}), and
+ * they are unpersisted when the epoch ends (DL4J never drops them). Measured, issue 12: vgg-bn 1.20-1.27x and
+ * paper-cnn 1.08x images/s on a 10,240-image epoch on {@code local[2]} (bench/RESULTS.md).
  */
 public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
   private final JavaSparkContext jsc;
@@ -86,9 +97,11 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
       }
       train = train.withColumn("label", mapped.otherwise(-1)).filter(col("label").geq(0));
     }
-    this.rows = train.persist(StorageLevel.MEMORY_ONLY());
-    this.epochImages = epochImages(trainCounts, repeat);
     int workers = settings.spark().workers() > 0 ? settings.spark().workers() : jsc.defaultParallelism();
+    // One partition per worker: every averaging round's split of the epoch then already has the workers' partition
+    // count, and DL4J's per-round repartition (two counting jobs and a shuffle of the round's batches) is skipped.
+    this.rows = train.repartition(workers).persist(StorageLevel.MEMORY_ONLY());
+    this.epochImages = epochImages(trainCounts, repeat);
     this.progress = new TrainingProgress(workers, settings.spark().averagingFrequency(), 10);
     jsc.sc().addSparkListener(progress);
   }
@@ -112,16 +125,18 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
     long t0 = System.nanoTime();
     LongAccumulator images = jsc.sc().longAccumulator("fer-train images, epoch " + epoch);
     LongAccumulator made = jsc.sc().longAccumulator("fer-train minibatches, epoch " + epoch);
-    JavaRDD<DataSet> batches = rows.javaRDD().mapPartitionsWithIndex(new ToBatches(settings.imageSize(), classes,
-        settings.spark().batchSizePerWorker(), settings.labelSmoothing(),
+    JavaRDD<MultiDataSet> batches = rows.javaRDD().mapPartitionsWithIndex(new ToBatches(settings.imageSize(),
+        classes, settings.spark().batchSizePerWorker(), settings.labelSmoothing(),
         settings.onlineAugmentation() ? settings.augment() : null, repeat, settings.seed(), epoch, images, made),
         false);
     SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, master);
     progress.startEpoch(epoch, epochImages, made);
     ComputationGraph fitted;
     try {
-      fitted = sparkNet.fit(batches);
+      // parameter averaging persists this RDD (fer.train.spark.epoch-storage-level) and never drops it
+      fitted = sparkNet.fitMultiDataSet(batches);
     } finally {
+      batches.unpersist(false);
       progress.endEpoch();
     }
     if (fitted != net) {
@@ -183,6 +198,9 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
         .averagingFrequency(sp.averagingFrequency())
         .workerPrefetchNumBatches(sp.prefetchBatches())
         .rddTrainingApproach(RDDTrainingApproach.Direct)
+        // the epoch's batches come in one partition per worker (see the constructor)
+        .repartionData(Repartition.NumPartitionsWorkersDiffers)
+        .storageLevel(StorageLevel.fromString(sp.epochStorageLevel()))
         .saveUpdater(true)
         .rngSeed(s.seed())
         .trainingHooks(trainingHooks(s, conf))
@@ -207,7 +225,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
   }
 
   /** Executor side: one partition of {@code (label, pixels)} rows to shuffled, optionally oversampled batches. */
-  static final class ToBatches implements Function2<Integer, Iterator<Row>, Iterator<DataSet>> {
+  static final class ToBatches implements Function2<Integer, Iterator<Row>, Iterator<MultiDataSet>> {
     private static final long serialVersionUID = 1L;
     private final int size;
     private final int classes;
@@ -235,7 +253,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
     }
 
     @Override
-    public Iterator<DataSet> call(Integer partition, Iterator<Row> it) {
+    public Iterator<MultiDataSet> call(Integer partition, Iterator<Row> it) {
       SplittableRandom rng = new SplittableRandom(EpochOrder.epochSeed(seed, epoch) * 31 + partition);
       List<byte[]> faces = new ArrayList<>();
       List<Integer> labels = new ArrayList<>();
@@ -255,7 +273,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
       }
       int[] order = EpochOrder.shuffled(java.util.stream.IntStream.range(0, faces.size()).toArray(), rng);
       Batches batches = new Batches(size, classes, smoothing, augment == null ? null : new Augmenter(augment, size));
-      List<DataSet> out = new ArrayList<>();
+      List<MultiDataSet> out = new ArrayList<>();
       for (int from = 0; from < order.length; from += batch) {
         int n = Math.min(batch, order.length - from);
         byte[][] bf = new byte[n][];
@@ -264,7 +282,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
           bf[i] = faces.get(order[from + i]);
           bl[i] = labels.get(order[from + i]);
         }
-        out.add(batches.of(bf, bl, n, rng));
+        out.add(ComputationGraphUtil.toMultiDataSet(batches.of(bf, bl, n, rng)));
       }
       images.add(order.length);
       batchesMade.add(out.size());

@@ -23,6 +23,7 @@ import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
 import org.ferspark.evaluation.ImageSettings;
@@ -53,6 +54,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -139,7 +141,8 @@ class BroadcastSerializationTest {
     // the task result of every averaging split (treeAggregate over the workers' ParameterAveragingTrainingResults)
     ParameterAveragingAggregationTuple aggregate = new ParameterAveragingAggregationTuple(net.params(),
         net.getUpdater().getStateViewArray(), 2.5, 2, null, null, null, null);
-    // the minibatches ToBatches makes, shuffled to the workers by DL4J's repartition
+    // the minibatches ToBatches makes (as MultiDataSets), serialised where fer.train.spark.epoch-storage-level is a
+    // _SER or disk level, or where DL4J's repartition shuffles them
     byte[][] faces = new byte[3][48 * 48];
     for (int i = 0; i < faces.length; i++) {
       new SplittableRandom(i).nextBytes(faces[i]);
@@ -178,6 +181,9 @@ class BroadcastSerializationTest {
       DataSet d = roundTrip(serializer, batch);
       assertThat(d.getFeatures()).as("%s: features", how).isEqualTo(batch.getFeatures());
       assertThat(d.getLabels()).as("%s: labels", how).isEqualTo(batch.getLabels());
+      MultiDataSet md = roundTrip(serializer, ComputationGraphUtil.toMultiDataSet(batch));
+      assertThat(md.getFeatures(0)).as("%s: MultiDataSet features", how).isEqualTo(batch.getFeatures());
+      assertThat(md.getLabels(0)).as("%s: MultiDataSet labels", how).isEqualTo(batch.getLabels());
       EvaluationAccumulator c = roundTrip(serializer, counts);
       for (int m = 0; m < 2; m++) {
         assertThat(c.plain(m).toMetrics(labels)).as("%s: metrics of model %d", how, m).usingRecursiveComparison(SAME)

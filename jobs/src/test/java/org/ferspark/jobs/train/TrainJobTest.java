@@ -20,6 +20,7 @@ import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.model.train.NetworkFactory;
 import org.ferspark.model.train.TrainSettings;
+import org.ferspark.model.train.TrainStats;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.InputError;
@@ -133,6 +134,42 @@ class TrainJobTest {
     }
     assertThat(TrainingProgress.clock(3725)).isEqualTo("1:02:05");
     assertThat(SparkEpochTrainer.epochImages(new long[] {10, 20}, new double[] {2.5, 1})).isEqualTo(45);
+  }
+
+  @Test
+  void anEpochShufflesNothingAndDropsItsMinibatchesWhenItEnds() throws Exception {
+    // issue 12: the rows are cached in one partition per worker, so DL4J's per-round repartition (two counting jobs
+    // and a shuffle of every round's minibatches) is skipped, and the epoch's persisted minibatches are dropped
+    TrainSettings s = settings("fer.train.spark.averaging-frequency=2");
+    DatasetManifest manifest = DatasetManifest.read(data, new org.apache.hadoop.conf.Configuration());
+    Map<Integer, long[]> stages = new java.util.concurrent.ConcurrentHashMap<>();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted e) {
+        var m = e.stageInfo().taskMetrics();
+        stages.put(e.stageInfo().stageId(), new long[] {m.shuffleWriteMetrics().bytesWritten(),
+            e.stageInfo().numTasks(), e.stageInfo().name().contains("treeAggregate") ? 1 : 0});
+      }
+    };
+    try (SparkEpochTrainer trainer = new SparkEpochTrainer(spark, data, s, manifest.classes(),
+        manifest.trainOriginalByClass())) {
+      var net = NetworkFactory.build(s, manifest.classes(), manifest.trainOriginalByClass());
+      trainer.fitEpoch(net, 1);
+      int persisted = spark.sparkContext().getPersistentRDDs().size();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().addSparkListener(listener);
+      TrainStats second = trainer.fitEpoch(net, 2);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertThat(spark.sparkContext().getPersistentRDDs().size()).as("the epoch's minibatches are unpersisted")
+          .isEqualTo(persisted);
+      assertThat(second.images()).isEqualTo(280);
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertThat(stages.values()).as("epoch 2's stages").isNotEmpty()
+        .allSatisfy(st -> assertThat(st[0]).as("shuffle bytes written").isZero());
+    assertThat(stages.values().stream().filter(st -> st[2] == 1)).as("averaging rounds").hasSizeBetween(4, 5)
+        .allSatisfy(st -> assertThat(st[1]).as("tasks: one per worker").isEqualTo(2));
   }
 
   @Test

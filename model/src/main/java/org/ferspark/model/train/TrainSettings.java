@@ -54,8 +54,12 @@ public record TrainSettings(
 
   /** The {@code fer.train.spark.*} settings. */
   public record Spark(String trainingMaster, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
-      double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads, int workers)
-      implements Serializable {}
+      double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads, int workers,
+      String epochStorageLevel) implements Serializable {}
+
+  /** The Spark storage levels {@code fer.train.spark.epoch-storage-level} accepts ({@code StorageLevel.fromString}). */
+  public static final List<String> STORAGE_LEVELS = List.of("MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK",
+      "MEMORY_AND_DISK_SER", "DISK_ONLY");
 
   /** Binds and validates; {@code config} is the fully merged configuration (see {@link FerConfig}). */
   public static TrainSettings from(Config config) {
@@ -142,8 +146,11 @@ public record TrainSettings(
     check(workers >= 0, "fer.train.spark.workers", "must be >= 0 (0 = Spark's default parallelism), got " + workers);
     int port = s.getInt("shared.port");
     check(port > 0 && port < 65_536, "fer.train.spark.shared.port", "must be a port number, got " + port);
+    String storage = s.getString("epoch-storage-level").trim().toUpperCase(java.util.Locale.ROOT);
+    check(STORAGE_LEVELS.contains(storage), "fer.train.spark.epoch-storage-level", "must be one of "
+        + STORAGE_LEVELS + ", got '" + storage + "'");
     return new Spark(master, perWorker == 0 ? batch : perWorker, frequency, prefetch, threshold, port,
-        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"), workers);
+        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"), workers, storage);
   }
 
   /** The settings as a flat map for model metadata and history ({@code trainingConfig}). */

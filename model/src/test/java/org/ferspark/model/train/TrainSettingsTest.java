@@ -38,6 +38,11 @@ class TrainSettingsTest {
         .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.train.width").hasMessageContaining("paper-cnn");
     assertThatThrownBy(() -> BalanceTest.settings("fer.train.lr-warmup-fraction=1"))
         .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.train.lr-warmup-fraction");
+    assertThatThrownBy(() -> BalanceTest.settings("fer.train.spark.epoch-storage-level=RAM"))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.train.spark.epoch-storage-level")
+        .hasMessageContaining("MEMORY_AND_DISK_SER");
+    assertThat(BalanceTest.settings("fer.train.spark.epoch-storage-level=memory_and_disk").spark().epochStorageLevel())
+        .isEqualTo("MEMORY_AND_DISK");
     assertThatThrownBy(() -> BalanceTest.settings("fer.train.epohcs=3"))
         .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("unknown configuration key");
   }
