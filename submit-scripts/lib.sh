@@ -22,7 +22,8 @@ FER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FER_JAR="${FER_JAR:-$FER_ROOT/jobs/target/fer-spark-jobs.jar}"
 FER_SPARK_CLASSPATH_FILE="${FER_SPARK_CLASSPATH_FILE:-$FER_ROOT/jobs/target/spark-classpath.txt}"
 
-# The same list Spark's own launcher adds on Java 17, plus DL4J's oneDNN helper switch (README, "Stack").
+# The same list Spark's own launcher adds on Java 17, plus DL4J's oneDNN helper switch (README, "Stack") and the
+# system clock for DL4J's Spark training stats (fer.train.spark.collect-stats; its default asks an NTP server).
 FER_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
 --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
 --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
@@ -31,7 +32,9 @@ FER_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=
 --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
 --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
 --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false \
--Dorg.eclipse.deeplearning4j.helpers.disable=false -Daeron.publication.unblock.timeout=60000000000 \
+-Dorg.eclipse.deeplearning4j.helpers.disable=false \
+-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource \
+-Daeron.publication.unblock.timeout=60000000000 \
 -Dlog4j2.configurationFile=file:$FER_ROOT/conf/log4j2.properties"
 
 fer_require_jar() {

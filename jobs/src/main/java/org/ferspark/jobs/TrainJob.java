@@ -230,7 +230,8 @@ public final class TrainJob implements Callable<Integer> {
         resume || overwrite)) {
       OutputDir dir = new OutputDir(local, remote ? new HadoopMirror(out, local, hadoop) : null);
       TrainingLoop loop = new TrainingLoop(settings, manifest, validation, trainForEval, dir, prepared.fineTune());
-      return new Report(trainer.mode(), loop.run(trainer, resume, overwrite));
+      TrainingLoop.Result result = loop.run(trainer, resume, overwrite);
+      return new Report(trainer.mode(), result); // after the run: the mode names the replicas it used
     } finally {
       if (remote) {
         deleteTree(local);

@@ -26,6 +26,8 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.ferspark.model.train.Batches;
 import org.ferspark.model.train.EpochOrder;
 import org.ferspark.model.train.EpochTrainer;
@@ -37,6 +39,8 @@ import org.ferspark.preprocessing.image.Augmenter;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fits an epoch on Spark executors with DL4J's {@link SparkComputationGraph}: the training split is read once from
@@ -58,6 +62,8 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * paper-cnn 1.08x images/s on a 10,240-image epoch on {@code local[2]} (bench/RESULTS.md).
  */
 public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkEpochTrainer.class);
+  private static final String TIME_SOURCE = TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY;
   private final JavaSparkContext jsc;
   private final Dataset<Row> rows;
   private final TrainSettings settings;
@@ -139,6 +145,10 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
       batches.unpersist(false);
       progress.endEpoch();
     }
+    if (settings.spark().collectStats() && sparkNet.getSparkTrainingStats() != null) {
+      LOG.info("fer-train: epoch {} Spark training stats (fer.train.spark.collect-stats)\n{}", epoch,
+          sparkNet.getSparkTrainingStats().statsAsString());
+    }
     if (fitted != net) {
       net.setParams(fitted.params());
       net.getUpdater().setStateViewArray(fitted.getUpdater().getStateViewArray());
@@ -190,6 +200,11 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
           .rngSeed(s.seed())
           .build();
     }
+    if (sp.collectStats()) {
+      // DL4J times its stats with an NTP client by default (fails without network); the scripts pass the same
+      // property to the executors
+      System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, SystemClockTimeSource.class.getName()));
+    }
     ParameterAveragingTrainingMaster.Builder b = sp.workers() > 0
         ? new ParameterAveragingTrainingMaster.Builder(sp.workers(), sp.batchSizePerWorker())
         : new ParameterAveragingTrainingMaster.Builder(sp.batchSizePerWorker());
@@ -202,6 +217,7 @@ public final class SparkEpochTrainer implements EpochTrainer, AutoCloseable {
         .repartionData(Repartition.NumPartitionsWorkersDiffers)
         .storageLevel(StorageLevel.fromString(sp.epochStorageLevel()))
         .saveUpdater(true)
+        .collectTrainingStats(sp.collectStats())
         .rngSeed(s.seed())
         .trainingHooks(trainingHooks(s, conf))
         .build();

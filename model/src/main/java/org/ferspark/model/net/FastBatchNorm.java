@@ -6,6 +6,10 @@ import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
@@ -50,6 +54,9 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
   private static final Field VERTEX_LAYER = field(LayerVertex.class, "layer");
 
   private final boolean relu;
+  /** Set on the replicas of a data-parallel step ({@link #synchronize}): batch statistics over all replicas. */
+  private volatile Sync sync;
+  private long batchCount;
   private INDArray meanCache;
   private INDArray varCache;
   private INDArray reluOutput;
@@ -207,13 +214,21 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     // FloatBuffer every element was a bounds-checked Unsafe access (issue 12: 22 % of a vgg-bn step before)
     Scratch buf = SCRATCH.get();
     float[] in = buf.in(n * c * hw);
-    copyIn(x, in, n, c * hw);
+    Sync together = training ? synced() : null;
+    copyIn(x, in, n, c * hw, together == null);
     if (training) {
       double[][] stats = new double[c][];
-      IntStream.range(0, c).parallel().forEach(ch -> stats[ch] = sums(in, null, n, c, hw, ch));
+      channels(c, together).forEach(ch -> stats[ch] = sums(in, null, n, c, hw, ch));
+      double count = (double) n * hw;
+      if (together != null) {
+        // synchronised batch norm: the statistics of the whole minibatch, summed over the replicas in a fixed order
+        double[] all = together.allReduce(pack(stats, count), true);
+        unpack(all, stats);
+        count = all[2 * c];
+      }
+      batchCount = (long) count;
       mu = new float[c];
       variance = new float[c];
-      double count = (double) n * hw;
       for (int ch = 0; ch < c; ch++) {
         double m = stats[ch][0] / count;
         mu[ch] = (float) m;
@@ -235,7 +250,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     }
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
     float[] o = buf.out(n * c * hw);
-    IntStream.range(0, c).parallel().forEach(ch -> {
+    channels(c, together).forEach(ch -> {
       double invStd = 1 / Math.sqrt(variance[ch] + eps);
       float scale = (float) (g[ch] * invStd);
       float shift = (float) (b[ch] - mu[ch] * g[ch] * invStd);
@@ -253,7 +268,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         }
       }
     });
-    copyOut(o, out, n, c * hw);
+    copyOut(o, out, n, c * hw, together == null);
     reluOutput = relu ? out : null;
     return out;
   }
@@ -270,26 +285,40 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     int n = (int) x.size(0);
     int c = (int) x.size(1);
     int hw = (int) (x.size(2) * x.size(3));
-    double count = (double) n * hw;
+    Sync together = synced();
+    boolean par = together == null;
+    double count = par ? (double) n * hw : batchCount;
     float[] g = gamma.reshape(c).toFloatVector();
     float[] mu = meanCache.toFloatVector();
     float[] variance = varCache.toFloatVector();
     Scratch buf = SCRATCH.get();
     float[] xs = buf.in(n * c * hw);
     float[] ds = buf.grad(n * c * hw);
-    copyIn(x, xs, n, c * hw);
-    copyIn(dy, ds, n, c * hw);
+    copyIn(x, xs, n, c * hw, par);
+    copyIn(dy, ds, n, c * hw, par);
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
     float[] out = buf.out(n * c * hw);
     float[] dGamma = new float[c];
     float[] dBeta = new float[c];
-    IntStream.range(0, c).parallel().forEach(ch -> {
-      double[] s = sums(ds, xs, n, c, hw, ch);
+    double[][] local = new double[c][];
+    double[][] whole;
+    if (par) {
+      whole = local;
+    } else {
+      // synchronised: this replica's sums, then the whole minibatch's
+      channels(c, together).forEach(ch -> local[ch] = sums(ds, xs, n, c, hw, ch));
+      whole = new double[c][];
+      unpack(together.allReduce(pack(local, 0), false), whole);
+    }
+    channels(c, together).forEach(ch -> {
+      double[] s = par ? (local[ch] = sums(ds, xs, n, c, hw, ch)) : local[ch];
       double invStd = 1 / Math.sqrt(variance[ch] + eps);
-      double sumDy = s[0];
-      double sumDyXhat = invStd * (s[1] - mu[ch] * sumDy);
-      dBeta[ch] = (float) sumDy;
-      dGamma[ch] = (float) sumDyXhat;
+      // gamma's and beta's gradients from this replica's sums (DL4J sums the replicas' gradients), dx from the
+      // whole minibatch's
+      dBeta[ch] = (float) s[0];
+      dGamma[ch] = (float) (invStd * (s[1] - mu[ch] * s[0]));
+      double sumDy = whole[ch][0];
+      double sumDyXhat = invStd * (whole[ch][1] - mu[ch] * sumDy);
       // dx = a*dy + b*x + k, from dx = g*invStd*(dy - sumDy/M - xhat*sumDyXhat/M) with xhat = (x - mu)*invStd
       double a = g[ch] * invStd;
       double b = -a * invStd * sumDyXhat / count;
@@ -305,7 +334,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         }
       }
     });
-    copyOut(out, dx, n, c * hw);
+    copyOut(out, dx, n, c * hw, par);
     dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
     dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
     Gradient grad = new DefaultGradient();
@@ -356,14 +385,194 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
   }
 
   /** Bulk copy of a dense c-order float array into {@code to}, one sample ({@code per} values) per task. */
-  private static void copyIn(INDArray from, float[] to, int n, int per) {
+  private static void copyIn(INDArray from, float[] to, int n, int per, boolean parallel) {
     FloatBuffer f = floats(from);
-    IntStream.range(0, n).parallel().forEach(i -> f.get(i * per, to, i * per, per));
+    maybeParallel(IntStream.range(0, n), parallel).forEach(i -> f.get(i * per, to, i * per, per));
   }
 
-  private static void copyOut(float[] from, INDArray to, int n, int per) {
+  private static void copyOut(float[] from, INDArray to, int n, int per, boolean parallel) {
     FloatBuffer f = floats(to);
-    IntStream.range(0, n).parallel().forEach(i -> f.put(i * per, from, i * per, per));
+    maybeParallel(IntStream.range(0, n), parallel).forEach(i -> f.put(i * per, from, i * per, per));
+  }
+
+  /**
+   * The per-channel loops: over the common fork-join pool alone, in the calling thread in a data-parallel step
+   * (there every core already runs a replica).
+   */
+  private static IntStream channels(int c, Sync together) {
+    return maybeParallel(IntStream.range(0, c), together == null);
+  }
+
+  private static IntStream maybeParallel(IntStream s, boolean parallel) {
+    return parallel ? s.parallel() : s;
+  }
+
+  private Sync synced() {
+    Sync s = sync;
+    return s != null && s.group().enabled() ? s : null;
+  }
+
+  private static double[] pack(double[][] sums, double count) {
+    double[] p = new double[2 * sums.length + 1];
+    for (int ch = 0; ch < sums.length; ch++) {
+      p[2 * ch] = sums[ch][0];
+      p[2 * ch + 1] = sums[ch][1];
+    }
+    p[2 * sums.length] = count;
+    return p;
+  }
+
+  private static void unpack(double[] p, double[][] into) {
+    for (int ch = 0; ch < into.length; ch++) {
+      into[ch] = new double[] {p[2 * ch], p[2 * ch + 1]};
+    }
+  }
+
+  /**
+   * Pairs the batch-norm layers of {@code replicas} (graphs of one configuration, each with its helpers from
+   * {@link #install}) so that in training their batch statistics, and the sums of the backward pass, are those of
+   * all replicas' inputs together (synchronised batch norm): a data-parallel step whose replicas each take a slice
+   * of a minibatch then computes what one network computes on the whole minibatch. Returns the handle that switches
+   * the synchronisation on per step and wakes waiting replicas when one fails.
+   *
+   * @throws IllegalArgumentException if a replica has a batch-norm layer without a {@code FastBatchNorm}
+   */
+  public static SyncSet synchronize(List<ComputationGraph> replicas) {
+    SyncSet set = new SyncSet(replicas.size());
+    List<List<FastBatchNorm>> perReplica = new java.util.ArrayList<>();
+    for (ComputationGraph g : replicas) {
+      List<FastBatchNorm> helpers = new java.util.ArrayList<>();
+      for (GraphVertex v : g.getVertices()) {
+        if (v.hasLayer() && v.getLayer() instanceof BatchNormalization bn) {
+          if (!(bn.getHelper() instanceof FastBatchNorm f)) {
+            throw new IllegalArgumentException("batch-norm layer " + v.getVertexName() + " has no FastBatchNorm: "
+                + "a data-parallel step needs synchronised batch statistics (fer.train.fast-batch-norm = true)");
+          }
+          helpers.add(f);
+        }
+      }
+      perReplica.add(helpers);
+    }
+    for (int l = 0; l < perReplica.get(0).size(); l++) {
+      Group group = new Group(set);
+      for (int r = 0; r < replicas.size(); r++) {
+        perReplica.get(r).get(l).sync = new Sync(group, r);
+      }
+    }
+    return set;
+  }
+
+  /** Whether {@code graph} has a batch-norm layer (one a data-parallel step must synchronise). */
+  public static boolean hasBatchNorm(ComputationGraph graph) {
+    return java.util.Arrays.stream(graph.getLayers()).anyMatch(l -> l instanceof BatchNormalization);
+  }
+
+  /** Whether every batch-norm layer of {@code graph} has a {@code FastBatchNorm}. */
+  public static boolean installedOn(ComputationGraph graph) {
+    return java.util.Arrays.stream(graph.getLayers()).noneMatch(l -> l instanceof BatchNormalization bn
+        && !(bn.getHelper() instanceof FastBatchNorm));
+  }
+
+  /** Leaves the helpers of {@code graph} on their own batch statistics again. */
+  public static void unsynchronize(ComputationGraph graph) {
+    for (Layer l : graph.getLayers()) {
+      if (l instanceof BatchNormalization bn && bn.getHelper() instanceof FastBatchNorm f) {
+        f.sync = null;
+      }
+    }
+  }
+
+  /** One replica's place in a layer's {@link Group}. */
+  private record Sync(Group group, int party) {
+    double[] allReduce(double[] mine, boolean forward) {
+      return group.allReduce(party, mine, forward);
+    }
+  }
+
+  /**
+   * The synchronisation of the replicas' batch-norm layers: on for the steps that split a minibatch over every
+   * replica, off otherwise (one replica alone, inference); {@link #breakAll} wakes every replica waiting at a layer
+   * with an error when another one failed.
+   */
+  public static final class SyncSet {
+    private final int parties;
+    private final List<Group> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.LongAdder waited = new java.util.concurrent.atomic.LongAdder();
+    private volatile boolean enabled;
+
+    private SyncSet(int parties) {
+      this.parties = parties;
+    }
+
+    /** The replicas synchronised. */
+    public int parties() {
+      return parties;
+    }
+
+    /** Whether the next training passes synchronise; call only between steps, with no replica running. */
+    public void enable(boolean on) {
+      breakAll();
+      enabled = on;
+    }
+
+    /** Nanoseconds the replicas spent waiting for each other at the layers' barriers, summed over the replicas. */
+    public long waitedNanos() {
+      return waited.sum();
+    }
+
+    /** Wakes every replica waiting at a layer's barrier (with an error), resetting the barriers. */
+    public void breakAll() {
+      for (Group g : groups) {
+        g.barrier.reset();
+      }
+    }
+  }
+
+  /** One layer's partial sums, one slot per replica and pass, and the barrier the replicas meet at. */
+  private static final class Group {
+    private final SyncSet set;
+    private final CyclicBarrier barrier;
+    private final double[][] forward;
+    private final double[][] backward;
+
+    Group(SyncSet set) {
+      this.set = set;
+      this.barrier = new CyclicBarrier(set.parties);
+      this.forward = new double[set.parties][];
+      this.backward = new double[set.parties][];
+      set.groups.add(this);
+    }
+
+    boolean enabled() {
+      return set.enabled;
+    }
+
+    /**
+     * Element-wise sum of every replica's {@code mine}, in replica order (the same doubles in every replica). A
+     * layer's forward and backward slots are separate, and all replicas finish a step before the next one starts,
+     * so a slot is never written while another replica still reads it.
+     */
+    double[] allReduce(int party, double[] mine, boolean forwardPass) {
+      double[][] slots = forwardPass ? forward : backward;
+      slots[party] = mine;
+      long t0 = System.nanoTime();
+      try {
+        barrier.await(10, TimeUnit.MINUTES);
+        set.waited.add(System.nanoTime() - t0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the other replicas' batch statistics", e);
+      } catch (BrokenBarrierException | TimeoutException e) {
+        throw new IllegalStateException("another replica of the data-parallel step failed or stalled", e);
+      }
+      double[] sum = new double[mine.length];
+      for (double[] slot : slots) {
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += slot[i];
+        }
+      }
+      return sum;
+    }
   }
 
   /**

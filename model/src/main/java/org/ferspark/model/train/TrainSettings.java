@@ -43,6 +43,7 @@ public record TrainSettings(
     long seed,
     int imageSize,
     boolean fastBatchNorm,
+    int localReplicas,
     boolean calibrate,
     Spark spark,
     String configJson) implements Serializable {
@@ -55,7 +56,7 @@ public record TrainSettings(
   /** The {@code fer.train.spark.*} settings. */
   public record Spark(String trainingMaster, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
       double sharedThreshold, int sharedPort, String sharedNetworkMask, boolean splitOmpThreads, int workers,
-      String epochStorageLevel) implements Serializable {}
+      String epochStorageLevel, boolean collectStats) implements Serializable {}
 
   /** The Spark storage levels {@code fer.train.spark.epoch-storage-level} accepts ({@code StorageLevel.fromString}). */
   public static final List<String> STORAGE_LEVELS = List.of("MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK",
@@ -119,11 +120,14 @@ public record TrainSettings(
       int size = config.getInt("fer.image.size");
       check(size >= 16 && size <= 1024, "fer.image.size", "must be in 16..1024, got " + size);
       Spark spark = spark(t.getConfig("spark"), batch);
+      int replicas = t.getInt("local-replicas");
+      check(replicas >= 0 && replicas <= 64, "fer.train.local-replicas", "must be in 0..64 (0 = auto), got "
+          + replicas);
       String json = t.root().render(ConfigRenderOptions.concise());
       return new TrainSettings(arch, width, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
           warmup, weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
           AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size,
-          t.getBoolean("fast-batch-norm"), t.getBoolean("calibrate"), spark, json);
+          t.getBoolean("fast-batch-norm"), replicas, t.getBoolean("calibrate"), spark, json);
     } catch (ConfigException e) {
       throw new FerConfig.ConfigError(e.getMessage());
     }
@@ -150,7 +154,8 @@ public record TrainSettings(
     check(STORAGE_LEVELS.contains(storage), "fer.train.spark.epoch-storage-level", "must be one of "
         + STORAGE_LEVELS + ", got '" + storage + "'");
     return new Spark(master, perWorker == 0 ? batch : perWorker, frequency, prefetch, threshold, port,
-        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"), workers, storage);
+        s.getString("shared.network-mask").trim(), s.getBoolean("split-omp-threads"), workers, storage,
+        s.getBoolean("collect-stats"));
   }
 
   /** The settings as a flat map for model metadata and history ({@code trainingConfig}). */
@@ -179,6 +184,7 @@ public record TrainSettings(
     m.put("seed", seed);
     m.put("imageSize", imageSize);
     m.put("fastBatchNorm", fastBatchNorm);
+    m.put("localReplicas", localReplicas);
     m.put("calibrate", calibrate);
     m.put("sparkTrainingMaster", spark.trainingMaster());
     m.put("sparkBatchSizePerWorker", spark.batchSizePerWorker());

@@ -43,6 +43,11 @@ class TrainSettingsTest {
         .hasMessageContaining("MEMORY_AND_DISK_SER");
     assertThat(BalanceTest.settings("fer.train.spark.epoch-storage-level=memory_and_disk").spark().epochStorageLevel())
         .isEqualTo("MEMORY_AND_DISK");
+    assertThat(BalanceTest.settings().spark().collectStats()).as("Spark training stats: off by default").isFalse();
+    assertThat(BalanceTest.settings("fer.train.spark.collect-stats=true").spark().collectStats()).isTrue();
+    assertThat(BalanceTest.settings("fer.train.local-replicas=3").localReplicas()).isEqualTo(3);
+    assertThatThrownBy(() -> BalanceTest.settings("fer.train.local-replicas=100"))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.train.local-replicas");
     assertThatThrownBy(() -> BalanceTest.settings("fer.train.epohcs=3"))
         .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("unknown configuration key");
   }

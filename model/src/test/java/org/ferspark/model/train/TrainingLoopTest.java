@@ -111,7 +111,9 @@ class TrainingLoopTest {
 
   @Test
   void aResumedVggBnRunOnFastBatchNormAndItsFusedReluEqualsTheUninterruptedRunExactly() throws IOException {
-    String[] vgg = {"fer.train.arch=vgg-bn", "fer.train.train-eval-samples=0", "fer.train.calibrate=false"};
+    // two data-parallel replicas (dropout masks drawn in two threads), whatever this machine's cores
+    String[] vgg = {"fer.train.arch=vgg-bn", "fer.train.train-eval-samples=0", "fer.train.calibrate=false",
+        "fer.train.local-replicas=2"};
     Path crashed = tmp.resolve("vgg-crashed");
     train(settings(1, vgg), crashed, false);
     Files.delete(crashed.resolve("model.zip"));

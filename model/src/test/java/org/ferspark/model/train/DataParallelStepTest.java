@@ -1,0 +1,183 @@
+package org.ferspark.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.ferspark.model.net.FastBatchNorm;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * A {@link DataParallelStep} computes {@code net.fit(minibatch)}: loss, updated parameters, updater state and
+ * batch-norm running statistics equal those of one network fitting the whole minibatch, within float rounding, on a
+ * conv-BN-ReLU net (average pooling, so no max-pooling argmax can flip on a last-bit difference), on vgg-bn and on
+ * paper-cnn with the project's own updater, schedule, weight decay and loss (dropout off: masks are drawn per replica).
+ */
+class DataParallelStepTest {
+  @Test
+  void stepsOverTwoAndThreeReplicasEqualOneNetworkOnTheWholeMinibatch() {
+    for (int replicas : new int[] {2, 3}) {
+      ComputationGraph reference = smallNet();
+      ComputationGraph split = smallNet();
+      FastBatchNorm.install(reference);
+      FastBatchNorm.install(split);
+      Nd4j.getRandom().setSeed(12);
+      // 17 examples: slices of 9/8 and 6/6/5, the updater still divides by the whole minibatch
+      DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 17, 1, 16, 16).muli(3), oneHot(17, 4));
+      try (DataParallelStep step = new DataParallelStep(split, replicas)) {
+        step.startEpoch(1);
+        for (int s = 0; s < 3; s++) {
+          reference.fit(batch);
+          double loss = step.fit(batch);
+          assertThat(loss).as("%d replicas, step %d loss", replicas, s)
+              .isCloseTo(reference.score() - reference.calcRegularizationScore(true), within(1e-5));
+          assertRelative(split.params(), reference.params(), 1e-5, replicas + " replicas, parameters and running "
+              + "statistics after step " + s);
+          assertRelative(split.getUpdater().getStateViewArray(), reference.getUpdater().getStateViewArray(), 1e-5,
+              replicas + " replicas, momentum after step " + s);
+        }
+        step.endEpoch();
+      }
+      assertThat(split.getIterationCount()).isEqualTo(reference.getIterationCount());
+      assertThat(split.getListeners()).as("the merge hook leaves with the step").isEmpty();
+      assertRelative(split.outputSingle(false, batch.getFeatures()), reference.outputSingle(false,
+          batch.getFeatures()), 1e-5, "inference after training");
+    }
+  }
+
+  @Test
+  void vggBnAndPaperCnnWithTheProjectsRecipeTrainAsOneNetwork() {
+    TrainSettings s = BalanceTest.settings("fer.train.optimizer=sgd-nesterov", "fer.train.learning-rate=0.05",
+        "fer.train.lr-schedule=one-cycle", "fer.train.epochs=3", "fer.train.weight-decay=0.005",
+        "fer.train.label-smoothing=0.1", "fer.train.dropout=0", "fer.train.balance=weights");
+    long[] counts = {400, 50, 300, 700, 500, 300, 600};
+    for (String arch : new String[] {"vgg-bn", "paper-cnn"}) {
+      TrainSettings a = BalanceTest.settings("fer.train.optimizer=sgd-nesterov", "fer.train.learning-rate=0.05",
+          "fer.train.lr-schedule=one-cycle", "fer.train.epochs=3", "fer.train.weight-decay=0.005",
+          "fer.train.label-smoothing=0.1", "fer.train.dropout=0", "fer.train.balance=weights",
+          "fer.train.arch=" + arch);
+      ComputationGraph reference = NetworkFactory.build(a, 7, counts);
+      ComputationGraph split = NetworkFactory.build(a, 7, counts);
+      split.setParams(reference.params().dup());
+      FastBatchNorm.install(reference);
+      FastBatchNorm.install(split);
+      Nd4j.getRandom().setSeed(7);
+      DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 20, 1, 48, 48), oneHot(20, 7));
+      try (DataParallelStep step = new DataParallelStep(split, 2)) {
+        step.startEpoch(1);
+        for (int i = 0; i < 2; i++) {
+          reference.fit(batch);
+          double loss = step.fit(batch);
+          assertThat(loss).as("%s step %d loss", arch, i)
+              .isCloseTo(reference.score() - reference.calcRegularizationScore(true), within(1e-4));
+          // max pooling: a last-bit difference can move a window's argmax (FastBatchNormTest), so 1e-3 here
+          assertRelative(split.params(), reference.params(), 1e-3, arch + " parameters after step " + i);
+        }
+        step.endEpoch();
+      }
+    }
+    assertThat(s.localReplicas()).as("the default: auto").isZero();
+  }
+
+  @Test
+  void aBatchSmallerThanTheReplicasIsFittedByTheNetworkAlone() {
+    ComputationGraph reference = smallNet();
+    ComputationGraph split = smallNet();
+    FastBatchNorm.install(reference);
+    FastBatchNorm.install(split);
+    Nd4j.getRandom().setSeed(3);
+    DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 2, 1, 16, 16), oneHot(2, 4));
+    try (DataParallelStep step = new DataParallelStep(split, 3)) {
+      step.fit(batch);
+    }
+    reference.fit(batch);
+    assertRelative(split.params(), reference.params(), 1e-6, "two examples, three replicas");
+  }
+
+  @Test
+  void refusesBatchNormWithoutFastBatchNormAndTooFewReplicas() {
+    ComputationGraph plain = smallNet();
+    assertThatThrownBy(() -> new DataParallelStep(plain, 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fast-batch-norm");
+    FastBatchNorm.install(plain);
+    assertThatThrownBy(() -> new DataParallelStep(plain, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 2");
+    TrainSettings one = BalanceTest.settings("fer.train.local-replicas=1");
+    assertThat(LocalEpochTrainer.replicas(one, plain)).isEqualTo(1);
+    TrainSettings two = BalanceTest.settings("fer.train.local-replicas=2");
+    assertThat(LocalEpochTrainer.replicas(two, plain)).isEqualTo(2);
+    assertThat(LocalEpochTrainer.replicas(two, smallNet())).as("no FastBatchNorm: one network").isEqualTo(1);
+    TrainSettings auto = BalanceTest.settings("fer.train.batch=64");
+    assertThat(LocalEpochTrainer.replicas(auto, plain)).as("auto, batch norm: the JVM's threads, at most batch / 16")
+        .isEqualTo(Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), 4)));
+    ComputationGraph paper = org.ferspark.model.net.Architectures.build("paper-cnn",
+        org.ferspark.model.net.ArchitectureOptions.defaults(7));
+    assertThat(LocalEpochTrainer.replicas(auto, paper)).as("auto, no batch norm: one network").isEqualTo(1);
+    assertThatThrownBy(() -> BalanceTest.settings("fer.train.local-replicas=-1"))
+        .hasMessageContaining("fer.train.local-replicas");
+  }
+
+  private static INDArray oneHot(int n, int classes) {
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, n, classes);
+    for (int i = 0; i < n; i++) {
+      labels.putScalar(i, i % classes, 1);
+    }
+    return labels;
+  }
+
+  /** conv-BN-ReLU x3 with average pooling, SGD with Nesterov momentum. */
+  private static ComputationGraph smallNet() {
+    var g = new NeuralNetConfiguration.Builder().seed(5).updater(new Nesterovs(0.05, 0.9))
+        .weightInit(WeightInit.RELU).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(16, 16, 1));
+    String last = "in";
+    int[] channels = {8, 16, 16};
+    for (int i = 0; i < channels.length; i++) {
+      g.addLayer("c" + i, new ConvolutionLayer.Builder(3, 3).nOut(channels[i]).convolutionMode(ConvolutionMode.Same)
+          .hasBias(false).activation(Activation.IDENTITY).build(), last)
+          .addLayer("bn" + i, new BatchNormalization.Builder().build(), "c" + i)
+          .addLayer("r" + i, new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn" + i);
+      last = "r" + i;
+      if (i == 0) {
+        g.addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), last);
+        last = "pool";
+      }
+    }
+    ComputationGraphConfiguration conf = g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
+            last)
+        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+            .activation(Activation.SOFTMAX).build(), "gap")
+        .setOutputs("out").build();
+    ComputationGraph net = new ComputationGraph(conf);
+    net.init();
+    return net;
+  }
+
+  private static void assertRelative(INDArray actual, INDArray expected, double tolerance, String what) {
+    INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
+    INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
+    double scale = Math.max(1e-6, e.amaxNumber().doubleValue());
+    double diff = a.sub(e).amaxNumber().doubleValue();
+    assertThat(diff / scale).as("%s: max |difference| %s, max |expected| %s", what, diff, scale)
+        .isLessThan(tolerance);
+  }
+}
