@@ -482,6 +482,18 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     }
   }
 
+  private static final String BROKEN = "another replica of the data-parallel step failed or stalled";
+
+  /** Whether {@code t} (or a cause) is a replica's wake-up at a barrier another replica broke. */
+  public static boolean isBrokenSync(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IllegalStateException && BROKEN.equals(c.getMessage())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** One replica's place in a layer's {@link Group}. */
   private record Sync(Group group, int party) {
     double[] allReduce(double[] mine, boolean forward) {
@@ -563,7 +575,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the other replicas' batch statistics", e);
       } catch (BrokenBarrierException | TimeoutException e) {
-        throw new IllegalStateException("another replica of the data-parallel step failed or stalled", e);
+        throw new IllegalStateException(BROKEN, e);
       }
       double[] sum = new double[mine.length];
       for (double[] slot : slots) {

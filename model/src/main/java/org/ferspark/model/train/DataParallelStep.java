@@ -185,15 +185,21 @@ public final class DataParallelStep implements AutoCloseable {
       main.fit(new DataSet(features[0], labels[0]));
     } catch (RuntimeException | Error e) {
       sync.breakAll();
+      Throwable replicaFailure = null;
       for (Future<Double> s : scores) {
         try {
           s.get();
         } catch (ExecutionException failed) {
-          // a replica's own failure explains the graph's (it broke the barrier the graph waited at)
-          throw new IllegalStateException("data-parallel replica failed: " + failed.getCause(), failed.getCause());
+          if (replicaFailure == null && !FastBatchNorm.isBrokenSync(failed.getCause())) {
+            replicaFailure = failed.getCause();
+          }
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (replicaFailure != null && FastBatchNorm.isBrokenSync(e)) {
+        // the graph only waited at a barrier another replica broke: that replica's failure is the cause
+        throw new IllegalStateException("data-parallel replica failed: " + replicaFailure, replicaFailure);
       }
       throw e;
     } finally {

@@ -115,6 +115,25 @@ class DataParallelStepTest {
   }
 
   @Test
+  void aFailingStepThrowsInsteadOfHangingAndTheNextStepWorks() {
+    ComputationGraph reference = smallNet();
+    ComputationGraph split = smallNet();
+    FastBatchNorm.install(reference);
+    FastBatchNorm.install(split);
+    Nd4j.getRandom().setSeed(8);
+    DataSet bad = new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 16, 16), oneHot(8, 5)); // 5 label columns, 4 outputs
+    DataSet good = new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 16, 16), oneHot(8, 4));
+    try (DataParallelStep step = new DataParallelStep(split, 2)) {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+        assertThatThrownBy(() -> step.fit(bad)).isInstanceOf(RuntimeException.class);
+        step.fit(good);
+      });
+    }
+    reference.fit(good);
+    assertRelative(split.params(), reference.params(), 1e-5, "the step after a failed one");
+  }
+
+  @Test
   void refusesBatchNormWithoutFastBatchNormAndTooFewReplicas() {
     ComputationGraph plain = smallNet();
     assertThatThrownBy(() -> new DataParallelStep(plain, 2)).isInstanceOf(IllegalArgumentException.class)
