@@ -271,7 +271,9 @@ public final class DataParallelStep implements AutoCloseable {
       Gradient g = main.gradient();
       INDArray[] keep = new INDArray[undivided.size()];
       for (int i = 0; i < keep.length; i++) {
-        keep[i] = g.getGradientFor(undivided.get(i)).dup();
+        // null for a frozen layer's parameters (fine-tuning): no gradient, nothing to keep
+        INDArray v = g.getGradientFor(undivided.get(i));
+        keep[i] = v == null ? null : v.dup();
       }
       INDArray flat = main.getGradientsViewArray();
       for (int r = 1; r < replicas.size(); r++) {
@@ -280,7 +282,9 @@ public final class DataParallelStep implements AutoCloseable {
       // the updater divides by the graph's own slice size; the sum is over the whole minibatch
       flat.muli((double) mainSize / total);
       for (int i = 0; i < keep.length; i++) {
-        g.getGradientFor(undivided.get(i)).assign(keep[i]);
+        if (keep[i] != null) {
+          g.getGradientFor(undivided.get(i)).assign(keep[i]);
+        }
       }
     }
   }

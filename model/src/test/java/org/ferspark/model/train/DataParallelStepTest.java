@@ -100,6 +100,30 @@ class DataParallelStepTest {
   }
 
   @Test
+  void aNetworkWithFrozenLayersAsInFineTuningTrainsAsOneNetwork() {
+    // the first conv-BN-ReLU block and the pooling frozen (FrozenLayer: no gradients, running statistics fixed)
+    ComputationGraph reference = frozen(smallNet());
+    ComputationGraph split = frozen(smallNet());
+    FastBatchNorm.install(reference);
+    FastBatchNorm.install(split);
+    Nd4j.getRandom().setSeed(9);
+    DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 12, 1, 16, 16), oneHot(12, 4));
+    try (DataParallelStep step = new DataParallelStep(split, 2)) {
+      for (int s = 0; s < 2; s++) {
+        reference.fit(batch);
+        step.fit(batch);
+        assertRelative(split.params(), reference.params(), 1e-5, "frozen layers, step " + s);
+      }
+    }
+    assertThat(split.getLayer("c0").getParam("W")).isEqualTo(smallNet().getLayer("c0").getParam("W"));
+  }
+
+  private static ComputationGraph frozen(ComputationGraph net) {
+    return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(net)
+        .setFeatureExtractor("pool").build();
+  }
+
+  @Test
   void aBatchSmallerThanTheReplicasIsFittedByTheNetworkAlone() {
     ComputationGraph reference = smallNet();
     ComputationGraph split = smallNet();
