@@ -90,17 +90,23 @@ public final class LocalEpochTrainer implements EpochTrainer, AutoCloseable {
    * norm the JVM's OpenMP threads, up to one per 16 examples of a minibatch, and one network on a net without (measured
    * on 2 cores, bench/RESULTS.md: vgg-bn 1.13-1.15x faster with 2 replicas, paper-cnn, whose time is in its large
    * dense layers' GEMMs that scale across OpenMP threads, 0.96x); 1 where a batch-norm layer has no
-   * {@link FastBatchNorm} (its statistics would be a slice's).
+   * {@link FastBatchNorm} (its statistics would be a slice's); auto is 1 on a GPU backend.
    */
   static int replicas(TrainSettings settings, ComputationGraph net) {
     int wanted = settings.localReplicas() > 0 ? settings.localReplicas()
-        : !FastBatchNorm.hasBatchNorm(net) ? 1
+        : !FastBatchNorm.hasBatchNorm(net) || !cpuBackend() ? 1
         : Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), settings.batch() / 16));
     if (wanted > 1 && !FastBatchNorm.installedOn(net)) {
       LOG.info("fer.train.local-replicas: one network (batch norm without FastBatchNorm cannot be split)");
       return 1;
     }
     return Math.min(wanted, settings.batch());
+  }
+
+  /** Whether ND4J runs on the CPU (auto never splits a minibatch over replicas sharing one GPU). */
+  private static boolean cpuBackend() {
+    Object backend = Nd4j.getExecutioner().getEnvironmentInformation().get("backend");
+    return backend == null || "CPU".equalsIgnoreCase(backend.toString());
   }
 
   @Override
