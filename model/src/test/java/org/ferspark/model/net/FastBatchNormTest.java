@@ -6,29 +6,17 @@ import java.lang.reflect.Field;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * {@link FastBatchNorm} computes what DL4J's own batch-norm paths compute: one layer against the oneDNN helper and
@@ -241,29 +229,7 @@ class FastBatchNormTest {
 
   /** conv-BN-ReLU x3 with average pooling, SGD (an update proportional to the gradient). */
   private static ComputationGraph network() {
-    var g = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.1)).weightInit(WeightInit.RELU)
-        .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(16, 16, 1));
-    String last = "in";
-    int[] channels = {8, 16, 16};
-    for (int i = 0; i < channels.length; i++) {
-      g.addLayer("c" + i, new ConvolutionLayer.Builder(3, 3).nOut(channels[i]).convolutionMode(ConvolutionMode.Same)
-          .hasBias(false).activation(Activation.IDENTITY).build(), last)
-          .addLayer("bn" + i, new BatchNormalization.Builder().build(), "c" + i)
-          .addLayer("r" + i, new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn" + i);
-      last = "r" + i;
-      if (i == 0) {
-        g.addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), last);
-        last = "pool";
-      }
-    }
-    ComputationGraphConfiguration conf = g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
-            last)
-        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
-            .activation(Activation.SOFTMAX).build(), "gap")
-        .setOutputs("out").build();
-    ComputationGraph net = new ComputationGraph(conf);
-    net.init();
-    return net;
+    return TestNets.convBnRelu(new Sgd(0.1));
   }
 
   private static Object helperOf(ComputationGraph g) {
@@ -295,13 +261,9 @@ class FastBatchNormTest {
   }
 
   private static void assertRelative(INDArray actual, INDArray expected, double tolerance, String what) {
-    INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
-    INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
-    double scale = Math.max(1e-6, e.amaxNumber().doubleValue());
-    double diff = a.sub(e).amaxNumber().doubleValue();
-    assertThat(diff / scale).as("%s: max |difference| %s, max |expected| %s", what, diff, scale)
-        .isLessThan(tolerance);
+    TestNets.assertRelative(actual, expected, tolerance, what);
   }
+
 
   /** Batch norm in training mode, forward and backward, in double precision from the textbook formulas. */
   private static final class Reference {

@@ -4,28 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.ferspark.model.net.FastBatchNorm;
+import org.ferspark.model.net.TestNets;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A {@link DataParallelStep} computes {@code net.fit(minibatch)}: loss, updated parameters, updater state and
@@ -67,9 +54,6 @@ class DataParallelStepTest {
 
   @Test
   void vggBnAndPaperCnnWithTheProjectsRecipeTrainAsOneNetwork() {
-    TrainSettings s = BalanceTest.settings("fer.train.optimizer=sgd-nesterov", "fer.train.learning-rate=0.05",
-        "fer.train.lr-schedule=one-cycle", "fer.train.epochs=3", "fer.train.weight-decay=0.005",
-        "fer.train.label-smoothing=0.1", "fer.train.dropout=0", "fer.train.balance=weights");
     long[] counts = {400, 50, 300, 700, 500, 300, 600};
     for (String arch : new String[] {"vgg-bn", "paper-cnn"}) {
       TrainSettings a = BalanceTest.settings("fer.train.optimizer=sgd-nesterov", "fer.train.learning-rate=0.05",
@@ -95,8 +79,8 @@ class DataParallelStepTest {
         }
         step.endEpoch();
       }
+      assertThat(a.localReplicas()).as("the default: auto").isZero();
     }
-    assertThat(s.localReplicas()).as("the default: auto").isZero();
   }
 
   @Test
@@ -190,37 +174,11 @@ class DataParallelStepTest {
 
   /** conv-BN-ReLU x3 with average pooling, SGD with Nesterov momentum. */
   private static ComputationGraph smallNet() {
-    var g = new NeuralNetConfiguration.Builder().seed(5).updater(new Nesterovs(0.05, 0.9))
-        .weightInit(WeightInit.RELU).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(16, 16, 1));
-    String last = "in";
-    int[] channels = {8, 16, 16};
-    for (int i = 0; i < channels.length; i++) {
-      g.addLayer("c" + i, new ConvolutionLayer.Builder(3, 3).nOut(channels[i]).convolutionMode(ConvolutionMode.Same)
-          .hasBias(false).activation(Activation.IDENTITY).build(), last)
-          .addLayer("bn" + i, new BatchNormalization.Builder().build(), "c" + i)
-          .addLayer("r" + i, new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn" + i);
-      last = "r" + i;
-      if (i == 0) {
-        g.addLayer("pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), last);
-        last = "pool";
-      }
-    }
-    ComputationGraphConfiguration conf = g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
-            last)
-        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
-            .activation(Activation.SOFTMAX).build(), "gap")
-        .setOutputs("out").build();
-    ComputationGraph net = new ComputationGraph(conf);
-    net.init();
-    return net;
+    return TestNets.convBnRelu(new Nesterovs(0.05, 0.9));
   }
 
   private static void assertRelative(INDArray actual, INDArray expected, double tolerance, String what) {
-    INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
-    INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
-    double scale = Math.max(1e-6, e.amaxNumber().doubleValue());
-    double diff = a.sub(e).amaxNumber().doubleValue();
-    assertThat(diff / scale).as("%s: max |difference| %s, max |expected| %s", what, diff, scale)
-        .isLessThan(tolerance);
+    TestNets.assertRelative(actual, expected, tolerance, what);
   }
+
 }
