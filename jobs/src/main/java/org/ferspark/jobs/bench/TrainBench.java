@@ -78,7 +78,7 @@ public final class TrainBench implements Callable<Integer> {
     DatasetManifest manifest = DatasetManifest.read(data, hadoop);
     manifest.requireShape(s.imageSize());
     TensorDataset train = TensorDataset.read(data, "train", manifest, hadoop);
-    ComputationGraph net = NetworkFactory.build(s, manifest.classes(), train.classCounts());
+    ComputationGraph net = NetworkFactory.build(s, manifest.labels(), train.classCounts());
     // as the training job does (TrainingLoop): fer.train.fast-batch-norm
     int fastBn = s.fastBatchNorm() ? FastBatchNorm.install(net) : 0;
 

@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
-import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.apache.spark.serializer.DeserializationStream;
 import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerInstance;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
@@ -31,9 +31,9 @@ import org.ferspark.evaluation.images.FaceLocator;
 import org.ferspark.evaluation.images.FaceStatus;
 import org.ferspark.evaluation.images.InputStats;
 import org.ferspark.evaluation.metrics.EvaluationAccumulator;
-import org.ferspark.jobs.ProjectSparkProperties;
 import org.ferspark.evaluation.predict.ModelSpec;
 import org.ferspark.evaluation.predict.PeerSpec;
+import org.ferspark.jobs.ProjectSparkProperties;
 import org.ferspark.model.io.ModelFile;
 import org.ferspark.model.io.ModelMetadata;
 import org.ferspark.model.net.OneDnn;
@@ -42,6 +42,7 @@ import org.ferspark.model.train.NetworkFactory;
 import org.ferspark.model.train.TrainSettings;
 import org.ferspark.preprocessing.config.FerConfig;
 import org.ferspark.preprocessing.config.PreprocessSettings;
+import org.ferspark.preprocessing.dataset.Emotion;
 import org.ferspark.preprocessing.image.Augmenter;
 import org.ferspark.preprocessing.image.FaceBox;
 import org.ferspark.realtime.app.RealtimeSettings;
@@ -58,8 +59,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * Everything the jobs broadcast or send between Spark JVMs survives a round trip through Spark's
@@ -115,7 +116,7 @@ class BroadcastSerializationTest {
     TrainSettings s = settings("fer.train.arch=" + arch, "fer.train.lr-schedule=" + schedule,
         "fer.train.optimizer=" + optimizer, "fer.train.balance=" + balance, "fer.train.epochs=6",
         "fer.train.weight-decay=1e-4", "fer.train.dropout=0.25", "fer.train.label-smoothing=0.1");
-    ComputationGraph net = NetworkFactory.build(s, 7, COUNTS);
+    ComputationGraph net = NetworkFactory.build(s, Emotion.labelNames(7), COUNTS);
     ComputationGraphConfiguration conf = net.getConfiguration();
     INDArray updaterState = net.getUpdater().getStateViewArray();
     NetBroadcastTuple tuple = new NetBroadcastTuple(conf, net.params(), updaterState);
@@ -137,7 +138,7 @@ class BroadcastSerializationTest {
 
   @Test
   void aggregatedResultsMinibatchesAndEvaluationCountsRoundTrip() {
-    ComputationGraph net = NetworkFactory.build(settings("fer.train.arch=tiny-cnn"), 7, COUNTS);
+    ComputationGraph net = NetworkFactory.build(settings("fer.train.arch=tiny-cnn"), Emotion.labelNames(7), COUNTS);
     // the task result of every averaging split (treeAggregate over the workers' ParameterAveragingTrainingResults)
     ParameterAveragingAggregationTuple aggregate = new ParameterAveragingAggregationTuple(net.params(),
         net.getUpdater().getStateViewArray(), 2.5, 2, null, null, null, null);
@@ -210,7 +211,7 @@ class BroadcastSerializationTest {
 
   @Test
   void modelBytesBroadcastAndSettingsInClosuresRoundTrip(@TempDir Path tmp) throws IOException {
-    ComputationGraph net = NetworkFactory.build(settings("fer.train.arch=tiny-cnn"), 7, COUNTS);
+    ComputationGraph net = NetworkFactory.build(settings("fer.train.arch=tiny-cnn"), Emotion.labelNames(7), COUNTS);
     Path model = tmp.resolve("model.zip");
     ModelFile.save(net, ModelMetadata.of(List.of("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"),
         "tiny-cnn", Map.of("seed", 42L), "fingerprint"), model, true);

@@ -122,7 +122,7 @@ class TrainJobTest {
     DatasetManifest manifest = DatasetManifest.read(data, new org.apache.hadoop.conf.Configuration());
     try (SparkEpochTrainer trainer = new SparkEpochTrainer(spark, data, s, manifest.classes(),
         manifest.trainOriginalByClass())) {
-      var net = NetworkFactory.build(s, manifest.classes(), manifest.trainOriginalByClass());
+      var net = NetworkFactory.build(s, manifest.labels(), manifest.trainOriginalByClass());
       trainer.fitEpoch(net, 1);
       spark.sparkContext().listenerBus().waitUntilEmpty();
       // 280 images in minibatches of 16 per partition: 18 or a few more; 2 workers x averaging every 2 = 4 a split
@@ -153,7 +153,7 @@ class TrainJobTest {
     };
     try (SparkEpochTrainer trainer = new SparkEpochTrainer(spark, data, s, manifest.classes(),
         manifest.trainOriginalByClass())) {
-      var net = NetworkFactory.build(s, manifest.classes(), manifest.trainOriginalByClass());
+      var net = NetworkFactory.build(s, manifest.labels(), manifest.trainOriginalByClass());
       trainer.fitEpoch(net, 1);
       int persisted = spark.sparkContext().getPersistentRDDs().size();
       spark.sparkContext().listenerBus().waitUntilEmpty();

@@ -39,6 +39,33 @@ public final class ClassWeights {
     return w;
   }
 
+  /**
+   * {@link #fromCounts(long[], double)} with class {@code c}'s weight multiplied by {@code boost[c]} before the
+   * weights are rescaled to a mean of 1 per training image ({@code fer.train.class-weight-boost}: a class the softened
+   * weights still under-serve, e.g. FER2013's fear, weighted up by hand).
+   */
+  public static double[] fromCounts(long[] counts, double power, double[] boost) {
+    if (boost.length != counts.length) {
+      throw new IllegalArgumentException(boost.length + " boosts for " + counts.length + " classes");
+    }
+    double[] w = fromCounts(counts, power);
+    double weighted = 0;
+    long total = 0;
+    for (int c = 0; c < w.length; c++) {
+      if (!(boost[c] > 0)) {
+        throw new IllegalArgumentException("class-weight boost of class " + c + " must be > 0, got " + boost[c]);
+      }
+      w[c] *= boost[c];
+      weighted += w[c] * counts[c];
+      total += counts[c];
+    }
+    double scale = total / weighted;
+    for (int c = 0; c < w.length; c++) {
+      w[c] *= scale;
+    }
+    return w;
+  }
+
   private static double[] inverseFrequency(long[] counts) {
     long total = 0;
     int present = 0;

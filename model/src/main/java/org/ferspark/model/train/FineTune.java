@@ -106,7 +106,7 @@ public final class FineTune {
       b.setFeatureExtractor(freezeUntil);
     }
     ComputationGraph net = b.removeVertexAndConnections(output)
-        .addLayer(output, new OutputLayer.Builder(NetworkFactory.loss(s, run.trainOriginalByClass()))
+        .addLayer(output, new OutputLayer.Builder(NetworkFactory.loss(s, run.labels(), run.trainOriginalByClass()))
             .nIn(nIn).nOut(run.classes()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(),
             before)
         .setOutputs(output)

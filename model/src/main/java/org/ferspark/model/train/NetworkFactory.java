@@ -1,11 +1,14 @@
 package org.ferspark.model.train;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.model.net.ArchitectureOptions;
 import org.ferspark.model.net.Architectures;
 import org.ferspark.model.net.FocalLoss;
+import org.ferspark.preprocessing.config.FerConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -27,26 +30,44 @@ public final class NetworkFactory {
   private NetworkFactory() {
   }
 
-  /** A new, initialised network for {@code classes} classes with {@code trainCounts} images per class. */
-  public static ComputationGraph build(TrainSettings s, int classes, long[] trainCounts) {
-    ArchitectureOptions o = ArchitectureOptions.defaults(classes)
+  /** A new, initialised network for the classes {@code labels} with {@code trainCounts} images per class. */
+  public static ComputationGraph build(TrainSettings s, List<String> labels, long[] trainCounts) {
+    ArchitectureOptions o = ArchitectureOptions.defaults(labels.size())
         .withInputSize(s.imageSize())
         .withSeed(s.seed())
         .withUpdater(updater(s))
         .withRegularisation(0, s.weightDecay())
         .withDropout(s.dropout())
-        .withLoss(loss(s, trainCounts))
+        .withLoss(loss(s, labels, trainCounts))
         .withWidth(s.width());
     return Architectures.build(s.arch(), o);
   }
 
-  /** The output loss: cross-entropy, class-weighted cross-entropy or focal loss. */
-  public static ILossFunction loss(TrainSettings s, long[] trainCounts) {
+  /**
+   * The output loss: cross-entropy, class-weighted cross-entropy or focal loss; {@code labels} (the output order)
+   * name the classes of {@code fer.train.class-weight-boost}.
+   */
+  public static ILossFunction loss(TrainSettings s, List<String> labels, long[] trainCounts) {
     return switch (s.balance()) {
-      case "weights" -> new LossMCXENT(Nd4j.createFromArray(ClassWeights.fromCounts(trainCounts, s.classWeightPower())).castTo(DataType.FLOAT));
+      case "weights" -> new LossMCXENT(Nd4j.createFromArray(ClassWeights.fromCounts(trainCounts,
+          s.classWeightPower(), boosts(s, labels))).castTo(DataType.FLOAT));
       case "focal" -> new FocalLoss(s.focalGamma());
       default -> new LossMCXENT();
     };
+  }
+
+  private static double[] boosts(TrainSettings s, List<String> labels) {
+    double[] boost = new double[labels.size()];
+    Arrays.fill(boost, 1.0);
+    for (Map.Entry<String, Double> e : s.classWeightBoost().entrySet()) {
+      int c = labels.indexOf(e.getKey());
+      if (c < 0) {
+        throw new FerConfig.ConfigError("fer.train.class-weight-boost: no class '" + e.getKey()
+            + "' in the training data (classes: " + labels + ")");
+      }
+      boost[c] = e.getValue();
+    }
+    return boost;
   }
 
   /** Adam or SGD with Nesterov momentum on the configured schedule. */

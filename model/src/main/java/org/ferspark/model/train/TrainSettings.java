@@ -3,6 +3,8 @@ package org.ferspark.model.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,7 @@ public record TrainSettings(
     Double dropout,
     String balance,
     double classWeightPower,
+    Map<String, Double> classWeightBoost,
     double focalGamma,
     int patience,
     double minDelta,
@@ -105,6 +108,17 @@ public record TrainSettings(
           + balance + "'");
       double power = t.getDouble("class-weight-power");
       check(power > 0 && power <= 1, "fer.train.class-weight-power", "must be in (0, 1], got " + power);
+      Map<String, Double> boost = new LinkedHashMap<>();
+      for (Map.Entry<String, ConfigValue> e : t.getObject("class-weight-boost").entrySet()) {
+        String key = "fer.train.class-weight-boost." + e.getKey();
+        check(e.getValue().valueType() == ConfigValueType.NUMBER, key, "must be a number, got "
+            + e.getValue().render(ConfigRenderOptions.concise()));
+        double b = ((Number) e.getValue().unwrapped()).doubleValue();
+        check(b > 0 && b <= 100, key, "must be in (0, 100], got " + b);
+        boost.put(e.getKey(), b);
+      }
+      check(boost.isEmpty() || balance.equals("weights"), "fer.train.class-weight-boost",
+          "multiplies the class weights of balance = weights; balance is '" + balance + "'");
       double gamma = t.getDouble("focal-gamma");
       check(gamma >= 0 && gamma <= 10, "fer.train.focal-gamma", "must be in [0, 10], got " + gamma);
       int patience = t.getInt("early-stopping.patience");
@@ -125,7 +139,7 @@ public record TrainSettings(
           + replicas);
       String json = t.root().render(ConfigRenderOptions.concise());
       return new TrainSettings(arch, width, epochs, batch, lr, optimizer, momentum, schedule, stepEvery, stepFactor,
-          warmup, weightDecay, smoothing, dropout, balance, power, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
+          warmup, weightDecay, smoothing, dropout, balance, power, boost, gamma, patience, minDelta, t.getBoolean("online-augmentation"),
           AugmentParams.fromConfig(config), evalSamples, keepLast, t.getLong("seed"), size,
           t.getBoolean("fast-batch-norm"), replicas, t.getBoolean("calibrate"), spark, json);
     } catch (ConfigException e) {
@@ -177,6 +191,7 @@ public record TrainSettings(
     m.put("dropout", dropout);
     m.put("balance", balance);
     m.put("classWeightPower", classWeightPower);
+    m.put("classWeightBoost", classWeightBoost);
     m.put("focalGamma", focalGamma);
     m.put("patience", patience);
     m.put("minDelta", minDelta);

@@ -134,7 +134,7 @@ public final class TrainingLoop {
         LOG.info("--resume: no checkpoint in {}, starting from epoch 1", out.checkpoints());
       }
       net = fineTune != null ? fineTune.build(settings, manifest)
-          : NetworkFactory.build(settings, manifest.classes(), manifest.trainOriginalByClass());
+          : NetworkFactory.build(settings, manifest.labels(), manifest.trainOriginalByClass());
     }
     if (settings.fastBatchNorm()) {
       FastBatchNorm.install(net);

@@ -11,6 +11,7 @@ import org.ferspark.model.net.ArchitectureOptions;
 import org.ferspark.model.net.FocalLoss;
 import org.ferspark.model.net.VggBn;
 import org.ferspark.preprocessing.config.FerConfig;
+import org.ferspark.preprocessing.dataset.Emotion;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -51,14 +52,14 @@ class BalanceTest {
     assertThat(ClassWeights.fromCounts(counts, 1.0)).containsExactly(full);
     assertThatThrownBy(() -> ClassWeights.fromCounts(counts, 0)).hasMessageContaining("(0, 1]");
     assertThat(NetworkFactory.loss(settings("fer.train.balance=weights", "fer.train.class-weight-power=0.5"),
-        counts)).isInstanceOf(LossMCXENT.class);
+        Emotion.labelNames(7), counts)).isInstanceOf(LossMCXENT.class);
   }
 
   @Test
   void weightsModePutsTheManifestCountsIntoTheOutputLoss() {
     TrainSettings s = settings("fer.train.balance=weights");
     long[] counts = {10, 1, 10, 20, 10, 10, 10};
-    ILossFunction loss = NetworkFactory.loss(s, counts);
+    ILossFunction loss = NetworkFactory.loss(s, Emotion.labelNames(7), counts);
     assertThat(loss).isInstanceOf(LossMCXENT.class);
     double[] expected = ClassWeights.fromCounts(counts);
     INDArray actual = ((LossMCXENT) loss).getWeights();
@@ -125,9 +126,46 @@ class BalanceTest {
   }
 
   @Test
+  void aBoostMultipliesOneClassWeightAndKeepsTheMeanWeightPerImageAtOne() {
+    long[] counts = {3995, 436, 4097, 7215, 4830, 3171, 4965};
+    TrainSettings s = settings("fer.train.balance=weights", "fer.train.class-weight-power=0.5",
+        "fer.train.class-weight-boost.fear=1.25");
+    assertThat(s.classWeightBoost()).containsExactly(Map.entry("fear", 1.25));
+    INDArray w = ((LossMCXENT) NetworkFactory.loss(s, Emotion.labelNames(7), counts)).getWeights();
+    double[] plain = ClassWeights.fromCounts(counts, 0.5);
+    long total = java.util.Arrays.stream(counts).sum();
+    double mean = 0;
+    for (int c = 0; c < 7; c++) {
+      mean += w.getDouble(c) * counts[c] / total;
+    }
+    assertThat(mean).isCloseTo(1.0, within(1e-6));
+    int fear = Emotion.labelNames(7).indexOf("fear");
+    assertThat(w.getDouble(fear) / w.getDouble(0)).as("fear / angry")
+        .isCloseTo(1.25 * plain[fear] / plain[0], within(1e-5));
+    assertThat(w.getDouble(3) / w.getDouble(0)).as("happy / angry, unboosted")
+        .isCloseTo(plain[3] / plain[0], within(1e-5));
+  }
+
+  @Test
+  void aBoostNamesAClassOfTheDataAndNeedsWeightsMode() {
+    TrainSettings s = settings("fer.train.balance=weights", "fer.train.class-weight-boost.contempt=2");
+    assertThatThrownBy(() -> NetworkFactory.loss(s, Emotion.labelNames(7), new long[7]))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("no class 'contempt'")
+        .hasMessageContaining("disgust");
+    assertThatThrownBy(() -> settings("fer.train.class-weight-boost.fear=1.5"))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.train.class-weight-boost")
+        .hasMessageContaining("balance is 'none'");
+    assertThatThrownBy(() -> settings("fer.train.balance=weights", "fer.train.class-weight-boost.fear=0"))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("fer.train.class-weight-boost.fear")
+        .hasMessageContaining("(0, 100]");
+    assertThatThrownBy(() -> settings("fer.train.balance=weights", "fer.train.class-weight-boost.fear=lots"))
+        .isInstanceOf(FerConfig.ConfigError.class).hasMessageContaining("must be a number");
+  }
+
+  @Test
   void focalModeUsesTheConfiguredGammaAndSurvivesTheJsonConfiguration() {
     ILossFunction loss = NetworkFactory.loss(settings("fer.train.balance=focal", "fer.train.focal-gamma=1.5"),
-        new long[7]);
+        Emotion.labelNames(7), new long[7]);
     assertThat(loss).isEqualTo(new FocalLoss(1.5));
     ComputationGraphConfiguration conf = new VggBn().configure(ArchitectureOptions.defaults(7).withLoss(loss));
     BaseOutputLayer out = (BaseOutputLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.model.net.FastBatchNorm;
 import org.ferspark.model.net.TestNets;
+import org.ferspark.preprocessing.dataset.Emotion;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,8 +61,8 @@ class DataParallelStepTest {
           "fer.train.lr-schedule=one-cycle", "fer.train.epochs=3", "fer.train.weight-decay=0.005",
           "fer.train.label-smoothing=0.1", "fer.train.dropout=0", "fer.train.balance=weights",
           "fer.train.arch=" + arch);
-      ComputationGraph reference = NetworkFactory.build(a, 7, counts);
-      ComputationGraph split = NetworkFactory.build(a, 7, counts);
+      ComputationGraph reference = NetworkFactory.build(a, Emotion.labelNames(7), counts);
+      ComputationGraph split = NetworkFactory.build(a, Emotion.labelNames(7), counts);
       split.setParams(reference.params().dup());
       FastBatchNorm.install(reference);
       FastBatchNorm.install(split);
