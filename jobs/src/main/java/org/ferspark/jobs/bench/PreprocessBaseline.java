@@ -61,8 +61,9 @@ public final class PreprocessBaseline implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "use only the first N inputs (0 = all)") int limit;
   @Option(names = "--warmup", defaultValue = "500", description = "files in the untimed warm-up pass") int warmup;
   @Option(names = "--decode", defaultValue = "any", description = "any (default): IMREAD_ANYCOLOR, colour files"
-      + " decode to BGR then cvtColor, gray files stay gray (as the job decodes); color: IMREAD_COLOR, gray files"
-      + " too are expanded to BGR and converted back; gray: IMREAD_GRAYSCALE (libjpeg's own gray output)")
+      + " decode to BGR then cvtColor, gray files stay gray; color: IMREAD_COLOR, gray files"
+      + " too are expanded to BGR and converted back; gray: IMREAD_GRAYSCALE (libjpeg's own gray output, as the job"
+      + " decodes JPEGs)")
   String decode;
 
   public static void main(String[] args) {

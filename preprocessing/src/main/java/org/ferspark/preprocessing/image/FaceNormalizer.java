@@ -3,6 +3,7 @@ package org.ferspark.preprocessing.image;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYCOLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYDEPTH;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
 import com.typesafe.config.Config;
@@ -22,7 +23,8 @@ import org.ferspark.preprocessing.config.FerConfig;
  * optional face box become {@code size × size} row-major uint8 grayscale, read later as {@link Tensors#NORMALISATION}.
  *
  * <p>Encoded bytes go through: file size check → {@link ImageHeader} → pixel-count check from the header (before any
- * allocation) → truncation check → OpenCV {@code imdecode} → 8-bit → crop → gray → {@code INTER_AREA} resize.
+ * allocation) → truncation check → OpenCV {@code imdecode} (JPEGs straight to gray) → 8-bit → crop → gray →
+ * {@code INTER_AREA} resize.
  * GIF is refused as {@code unsupported-format} (OpenCV 4.5.5 has no GIF decoder); WebP is decoded by OpenCV.
  * Truncated BMP, TIFF and WebP files surface as {@code decode-failed}. JPEGs are turned upright by their EXIF
  * orientation, so face boxes refer to the upright image.
@@ -115,8 +117,13 @@ public final class FaceNormalizer {
 
   /** Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP) and normalises the face in {@code boxOrNull}. */
   public byte[] normalize(byte[] encoded, FaceBox boxOrNull) throws RejectException {
+    ImageHeader header = check(encoded);
+    // A JPEG decodes straight to gray: libjpeg's luma plane, without chroma upsampling, colour conversion or the BGR
+    // buffer (3x faster for colour JPEGs; the same BT.601 weights as cvtColor's BGR2GRAY, within 0.02 grey levels on
+    // average: FaceNormalizerTest). Other formats decode as stored and go through MatOps.toGray.
+    int flags = header.format().equals("jpeg") ? IMREAD_GRAYSCALE : IMREAD_ANYDEPTH | IMREAD_ANYCOLOR;
     try (PointerScope scope = new PointerScope()) {
-      return MatOps.face(decode(encoded, IMREAD_ANYDEPTH | IMREAD_ANYCOLOR), boxOrNull, size);
+      return MatOps.face(decode(encoded, header, flags), boxOrNull, size);
     }
   }
 
@@ -127,6 +134,11 @@ public final class FaceNormalizer {
    * {@code PointerScope}, or the caller closes it.
    */
   public Mat decode(byte[] encoded, int imreadFlags) throws RejectException {
+    return decode(encoded, check(encoded), imreadFlags);
+  }
+
+  /** The checks before any decoding: file size, header, declared pixel count, format, truncation. */
+  private ImageHeader check(byte[] encoded) throws RejectException {
     if (encoded != null && encoded.length > maxFileBytes) {
       throw new RejectException(FILE_TOO_LARGE, encoded.length + " bytes > max-file-bytes " + maxFileBytes);
     }
@@ -139,6 +151,10 @@ public final class FaceNormalizer {
       throw new RejectException(ImageHeader.UNSUPPORTED_FORMAT, "GIF cannot be decoded by OpenCV 4.5.5");
     }
     checkComplete(header.format(), encoded);
+    return header;
+  }
+
+  private static Mat decode(byte[] encoded, ImageHeader header, int imreadFlags) throws RejectException {
     Mat image;
     try (Mat buffer = new Mat(1, encoded.length, CV_8UC1)) {
       buffer.data().put(encoded); // one native allocation (header and data), not a separate copy of the bytes

@@ -11,12 +11,16 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC4;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 
 class FaceNormalizerTest {
@@ -70,6 +75,36 @@ class FaceNormalizerTest {
     assertThat(normalizer.normalize(Fixtures.encode(bgra, ".png"), null)).isEqualTo(gray(bgra, COLOR_BGRA2GRAY));
     assertThat(normalizer.normalize(bgr, null)).isEqualTo(gray(bgr, COLOR_BGR2GRAY));
     assertThat(normalizer.normalize(bgra, null)).isEqualTo(gray(bgra, COLOR_BGRA2GRAY));
+  }
+
+  @Test
+  void colourJpegDecodesStraightToGrayWithinAFractionOfAGreyLevelOfCvtColor() throws RejectException {
+    // a photo-like colour face: a FER2013 face scaled up to 192x192 and tinted differently per channel, with a
+    // saturated red patch (where the luma plane and the clamped BGR reconstruction differ most)
+    byte[] fer = Fixtures.ferJpegs(1).isEmpty() ? Fixtures.encode(Fixtures.noise(48, 48, CV_8UC1, 3), ".jpg")
+        : Fixtures.ferJpegs(1).get(0);
+    Mat face = new Mat();
+    resize(imdecode(new Mat(1, fer.length, CV_8UC1, new BytePointer(fer)), IMREAD_GRAYSCALE), face, new Size(192, 192));
+    Mat bgr = new Mat();
+    cvtColor(face, bgr, COLOR_GRAY2BGR);
+    multiply(bgr, new Mat(192, 192, CV_8UC3, new Scalar(140, 204, 255, 0)), bgr, 1 / 255.0, -1);
+    rectangle(bgr, new Rect(120, 10, 40, 40), new Scalar(20, 20, 250, 0), -1, 8, 0);
+    byte[] jpeg = Fixtures.encode(bgr, ".jpg");
+    FaceBox box = new FaceBox(16, 8, 160, 170);
+    byte[] viaLuma = normalizer.normalize(jpeg, box);
+    byte[] viaBgr = normalizer.normalize(imdecode(new Mat(1, jpeg.length, CV_8UC1, new BytePointer(jpeg)),
+        IMREAD_COLOR), box);
+    assertThat(viaLuma).as("the luma plane, cropped and resized").isEqualTo(normalizer.normalize(
+        imdecode(new Mat(1, jpeg.length, CV_8UC1, new BytePointer(jpeg)), IMREAD_GRAYSCALE), box));
+    double sum = 0;
+    int max = 0;
+    for (int i = 0; i < viaLuma.length; i++) {
+      int d = Math.abs((viaLuma[i] & 0xff) - (viaBgr[i] & 0xff));
+      sum += d;
+      max = Math.max(max, d);
+    }
+    assertThat(sum / viaLuma.length).as("mean |difference|, grey levels").isLessThan(0.25);
+    assertThat(max).as("largest difference, grey levels").isLessThanOrEqualTo(4);
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.ferspark.preprocessing.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -122,11 +123,21 @@ class AffectNetPipelineTest {
     for (SparkFixture.Tensor t : tensors7.values()) {
       String[] f = rows.get(t.id());
       assertThat(f).as("CSV row of %s", t.id()).isNotNull();
-      byte[] expected = cropGrayResize(summary.imageRoot().resolve(t.id()), Integer.parseInt(f[1]),
-          Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]));
-      assertThat(java.util.Arrays.equals(t.pixels(), expected))
-          .as("pixels of %s equal OpenCV crop [%s,%s,%s,%s] + gray + INTER_AREA 48x48", t.id(), f[1], f[2], f[3], f[4])
+      Path file = summary.imageRoot().resolve(t.id());
+      int x = Integer.parseInt(f[1]);
+      int y = Integer.parseInt(f[2]);
+      int w = Integer.parseInt(f[3]);
+      int h = Integer.parseInt(f[4]);
+      assertThat(java.util.Arrays.equals(t.pixels(), cropGrayResize(file, IMREAD_GRAYSCALE, x, y, w, h)))
+          .as("pixels of %s equal OpenCV gray decode + crop [%s,%s,%s,%s] + INTER_AREA 48x48", t.id(), x, y, w, h)
           .isTrue();
+      byte[] viaBgr = cropGrayResize(file, IMREAD_COLOR, x, y, w, h);
+      double diff = 0;
+      for (int i = 0; i < viaBgr.length; i++) {
+        diff += Math.abs((viaBgr[i] & 0xff) - (t.pixels()[i] & 0xff));
+      }
+      assertThat(diff / viaBgr.length).as("mean grey-level difference of %s to BGR decode + cvtColor", t.id())
+          .isLessThan(0.5);
       compared++;
     }
     assertThat(compared).as("tensors compared").isEqualTo(goodRows(0, 6));
@@ -222,17 +233,20 @@ class AffectNetPipelineTest {
   }
 
   /** The reference: OpenCV imread → crop at the CSV box (clamped) → BGR2GRAY → INTER_AREA 48×48. */
-  private static byte[] cropGrayResize(Path file, int x, int y, int w, int h) {
+  private static byte[] cropGrayResize(Path file, int imreadFlags, int x, int y, int w, int h) {
     try (PointerScope scope = new PointerScope()) {
-      Mat image = imread(file.toString(), IMREAD_COLOR);
+      Mat image = imread(file.toString(), imreadFlags);
       assertThat(image.empty()).as("OpenCV reads %s", file).isFalse();
       int x0 = Math.max(0, x);
       int y0 = Math.max(0, y);
       int x1 = Math.min(image.cols(), x + w);
       int y1 = Math.min(image.rows(), y + h);
       Mat face = new Mat(image, new Rect(x0, y0, x1 - x0, y1 - y0));
-      Mat gray = new Mat();
-      cvtColor(face, gray, COLOR_BGR2GRAY);
+      Mat gray = face;
+      if (face.channels() == 3) {
+        gray = new Mat();
+        cvtColor(face, gray, COLOR_BGR2GRAY);
+      }
       Mat small = new Mat();
       resize(gray, small, new Size(48, 48), 0, 0, INTER_AREA);
       byte[] out = new byte[48 * 48];
