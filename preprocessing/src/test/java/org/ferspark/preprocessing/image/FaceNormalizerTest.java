@@ -79,10 +79,9 @@ class FaceNormalizerTest {
 
   @Test
   void colourJpegDecodesStraightToGrayWithinAFractionOfAGreyLevelOfCvtColor() throws RejectException {
-    // a photo-like colour face: a FER2013 face scaled up to 192x192 and tinted differently per channel, with a
-    // saturated red patch (where the luma plane and the clamped BGR reconstruction differ most)
-    byte[] fer = Fixtures.ferJpegs(1).isEmpty() ? Fixtures.encode(Fixtures.noise(48, 48, CV_8UC1, 3), ".jpg")
-        : Fixtures.ferJpegs(1).get(0);
+    // a photo-like colour face: a face of the repository's sample scaled up to 192x192 and tinted differently per
+    // channel, with a saturated red patch (where the luma plane and the clamped BGR reconstruction differ most)
+    byte[] fer = Fixtures.sampleJpeg();
     Mat face = new Mat();
     resize(imdecode(new Mat(1, fer.length, CV_8UC1, new BytePointer(fer)), IMREAD_GRAYSCALE), face, new Size(192, 192));
     Mat bgr = new Mat();

@@ -97,6 +97,16 @@ final class Fixtures {
     }
   }
 
+  /** The first face of the repository's own sample ({@code data/sample/train/happy}), present in every clone. */
+  static byte[] sampleJpeg() {
+    Path happy = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample/train/happy");
+    try (Stream<Path> files = Files.list(happy)) {
+      return readAll(files.sorted().findFirst().orElseThrow(() -> new IllegalStateException("no face in " + happy)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static byte[] readAll(Path path) {
     try {
       return Files.readAllBytes(path);
