@@ -38,7 +38,6 @@ final class AnnotatePartition implements MapPartitionsFunction<Row, String> {
   private final int bitrate;
   private final SerializableHadoopConf conf;
   private final List<String> classNames;
-  private transient Row pendingOther;
 
   private AnnotatePartition(String outDir, List<String> classNames, double sampleFps, int bitrate,
       SerializableHadoopConf conf) {
@@ -80,21 +79,55 @@ final class AnnotatePartition implements MapPartitionsFunction<Row, String> {
   @Override
   public Iterator<String> call(Iterator<Row> rows) throws Exception {
     List<String> done = new ArrayList<>();
+    forEachVideo(rows, (video, rate, faces) -> {
+      Iterator<Annotator.Mark> marks = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return faces.hasNext();
+        }
+
+        @Override
+        public Annotator.Mark next() {
+          Row r = faces.next();
+          return new Annotator.Mark(r.getLong(1), new LabelledFace(r.getInt(2), new FaceBox(r.getInt(3), r.getInt(4),
+              r.getInt(5), r.getInt(6)), classNames.get(r.getInt(7)), r.getFloat(8)));
+        }
+      };
+      Annotator.write(video, marks, new Sampling(rate, sampleFps), new Path(outDir, VideoListing.id(video) + ".mp4")
+          .toString(), bitrate, conf.get());
+      done.add(video);
+    });
+    return done.iterator();
+  }
+
+  /** One video's rows: its id, its frame rate (from its marker row) and its face rows in frame order. */
+  @FunctionalInterface
+  interface VideoConsumer {
+    void accept(String video, double rate, Iterator<Row> faces) throws Exception;
+  }
+
+  /**
+   * Splits rows sorted by (video, frame) into one call per video, marker rows (frame −1) taken as the video's rate;
+   * a video whose consumer leaves faces unread still hands the next video its first row, and a consumer may ask
+   * {@code hasNext} again after the end (every video of the partition is seen exactly once).
+   */
+  static void forEachVideo(Iterator<Row> rows, VideoConsumer consumer) throws Exception {
     Row head = rows.hasNext() ? rows.next() : null;
     while (head != null) {
       String video = head.getString(0);
       double rate = head.getLong(1) < 0 ? head.getDouble(9) : VideoPipeline.FALLBACK_RATE;
       Row[] next = {head.getLong(1) < 0 ? null : head};
-      Iterator<Annotator.Mark> marks = new Iterator<>() {
+      Row[] other = {null};
+      boolean[] ended = {false};
+      Iterator<Row> faces = new Iterator<>() {
         @Override
         public boolean hasNext() {
-          while (next[0] == null && rows.hasNext()) {
+          while (next[0] == null && !ended[0] && rows.hasNext()) {
             Row r = rows.next();
             if (!r.getString(0).equals(video)) {
-              pendingOther = r;
-              return false;
-            }
-            if (r.getLong(1) >= 0) {
+              other[0] = r;
+              ended[0] = true;
+            } else if (r.getLong(1) >= 0) {
               next[0] = r;
             }
           }
@@ -102,28 +135,20 @@ final class AnnotatePartition implements MapPartitionsFunction<Row, String> {
         }
 
         @Override
-        public Annotator.Mark next() {
+        public Row next() {
           if (!hasNext()) {
             throw new NoSuchElementException();
           }
           Row r = next[0];
           next[0] = null;
-          return new Annotator.Mark(r.getLong(1), new LabelledFace(r.getInt(2), new FaceBox(r.getInt(3), r.getInt(4),
-              r.getInt(5), r.getInt(6)), classNames.get(r.getInt(7)), r.getFloat(8)));
+          return r;
         }
       };
-      pendingOther = null;
-      Annotator.write(video, marks, new Sampling(rate, sampleFps), new Path(outDir, VideoListing.id(video) + ".mp4")
-          .toString(), bitrate, conf.get());
-      done.add(video);
-      while (marks.hasNext()) {
-        marks.next();
+      consumer.accept(video, rate, faces);
+      while (faces.hasNext()) {
+        faces.next();
       }
-      head = pendingOther;
-      if (head == null && rows.hasNext()) {
-        head = rows.next();
-      }
+      head = other[0];
     }
-    return done.iterator();
   }
 }
