@@ -25,18 +25,10 @@ public final class ClassWeights {
     if (power == 1.0) {
       return w;
     }
-    double weighted = 0;
-    long total = 0;
     for (int c = 0; c < w.length; c++) {
       w[c] = Math.pow(w[c], power);
-      weighted += w[c] * counts[c];
-      total += counts[c];
     }
-    double scale = total / weighted;
-    for (int c = 0; c < w.length; c++) {
-      w[c] *= scale;
-    }
-    return w;
+    return toMeanOne(w, counts);
   }
 
   /**
@@ -49,13 +41,20 @@ public final class ClassWeights {
       throw new IllegalArgumentException(boost.length + " boosts for " + counts.length + " classes");
     }
     double[] w = fromCounts(counts, power);
-    double weighted = 0;
-    long total = 0;
     for (int c = 0; c < w.length; c++) {
       if (!(boost[c] > 0)) {
         throw new IllegalArgumentException("class-weight boost of class " + c + " must be > 0, got " + boost[c]);
       }
       w[c] *= boost[c];
+    }
+    return toMeanOne(w, counts);
+  }
+
+  /** Rescales {@code w} in place so that the mean weight per training image is 1. */
+  private static double[] toMeanOne(double[] w, long[] counts) {
+    double weighted = 0;
+    long total = 0;
+    for (int c = 0; c < w.length; c++) {
       weighted += w[c] * counts[c];
       total += counts[c];
     }
