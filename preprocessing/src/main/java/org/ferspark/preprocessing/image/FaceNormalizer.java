@@ -3,6 +3,7 @@ package org.ferspark.preprocessing.image;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYCOLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_ANYDEPTH;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
@@ -23,8 +24,9 @@ import org.ferspark.preprocessing.config.FerConfig;
  * optional face box become {@code size × size} row-major uint8 grayscale, read later as {@link Tensors#NORMALISATION}.
  *
  * <p>Encoded bytes go through: file size check → {@link ImageHeader} → pixel-count check from the header (before any
- * allocation) → truncation check → OpenCV {@code imdecode} (JPEGs straight to gray) → 8-bit → crop → gray →
- * {@code INTER_AREA} resize.
+ * allocation) → truncation check → decode (JPEGs straight to gray, by {@link TurboJpeg} where the system has
+ * libturbojpeg: the pixels OpenCV gives, faster; everything else by OpenCV {@code imdecode}) → 8-bit → crop →
+ * gray → {@code INTER_AREA} resize.
  * GIF is refused as {@code unsupported-format} (OpenCV 4.5.5 has no GIF decoder); WebP is decoded by OpenCV.
  * Truncated BMP, TIFF and WebP files surface as {@code decode-failed}. JPEGs are turned upright by their EXIF
  * orientation, so face boxes refer to the upright image.
@@ -129,8 +131,8 @@ public final class FaceNormalizer {
 
   /**
    * Decodes an encoded image with the checks of {@link #normalize(byte[], FaceBox)} (file size, header, declared
-   * pixel count, truncation) and OpenCV {@code imdecode} with {@code imreadFlags}, e.g. {@code IMREAD_COLOR} for
-   * the 8-bit BGR a face detector takes. The caller owns the returned Mat: it belongs to the caller's
+   * pixel count, truncation) and OpenCV {@code imdecode} (or {@link TurboJpeg}, the same pixels) with
+   * {@code imreadFlags}, e.g. {@code IMREAD_COLOR} for the 8-bit BGR a face detector takes. The caller owns the returned Mat: it belongs to the caller's
    * {@code PointerScope}, or the caller closes it.
    */
   public Mat decode(byte[] encoded, int imreadFlags) throws RejectException {
@@ -155,6 +157,12 @@ public final class FaceNormalizer {
   }
 
   private static Mat decode(byte[] encoded, ImageHeader header, int imreadFlags) throws RejectException {
+    if (header.format().equals("jpeg") && (imreadFlags == IMREAD_GRAYSCALE || imreadFlags == IMREAD_COLOR)) {
+      Mat turbo = TurboJpeg.decode(encoded, imreadFlags == IMREAD_GRAYSCALE);
+      if (turbo != null) {
+        return turbo;
+      }
+    }
     Mat image;
     try (Mat buffer = new Mat(1, encoded.length, CV_8UC1)) {
       buffer.data().put(encoded); // one native allocation (header and data), not a separate copy of the bytes

@@ -1,0 +1,178 @@
+package org.ferspark.preprocessing.image;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JPEG decoding through the system's TurboJPEG library ({@code libturbojpeg.so.0}, Debian's {@code libturbojpeg0}),
+ * which is libjpeg-turbo with its SIMD code. The libjpeg-turbo inside JavaCPP's OpenCV 4.5.5 is built without SIMD:
+ * a 48×48 FER2013 JPEG decodes in about 25 µs there and 17 µs here (bench/RESULTS.md, issue 19).
+ *
+ * <p>The pixels are those OpenCV's {@code imdecode} gives, bit for bit: both run libjpeg-turbo's accurate integer
+ * IDCT (its SIMD version is exact) with fancy upsampling, and ask libjpeg for {@code JCS_GRAYSCALE} (gray: the luma
+ * plane) or {@code JCS_EXT_BGR} (colour). Where the two could differ this class declines and OpenCV decodes:
+ * a JPEG with an APP1 segment before its scan (OpenCV reads the EXIF orientation from the first APP1 and turns the
+ * image upright), any libjpeg warning or error (a corrupt stream: OpenCV's tolerance decides, and its reject
+ * reasons), CMYK/YCCK JPEGs and anything TurboJPEG refuses. {@code TurboJpegTest} compares the two decoders.
+ *
+ * <p>Off with {@code -Dorg.ferspark.turbojpeg=off} (or {@code FER_TURBOJPEG=off}); a path there names the library
+ * file. Without the library every JPEG goes to OpenCV, logged once. TurboJPEG handles are not thread-safe: one per
+ * thread, kept for the thread's life.
+ */
+final class TurboJpeg {
+  private static final Logger LOG = LoggerFactory.getLogger(TurboJpeg.class);
+  static final String PROPERTY = "org.ferspark.turbojpeg";
+  private static final int TJPF_BGR = 1;
+  private static final int TJPF_GRAY = 6;
+  private static final int TJCS_CMYK = 3;
+  private static final int TJCS_YCCK = 4;
+  private static final ThreadLocal<Pointer> HANDLES = new ThreadLocal<>();
+  private static volatile Boolean loaded;
+
+  private TurboJpeg() {}
+
+  /** The TurboJPEG C API, bound by JNA's direct mapping (no per-call reflection). */
+  private static final class Lib {
+    static native Pointer tjInitDecompress();
+
+    static native int tjDecompressHeader3(Pointer handle, byte[] jpeg, NativeLong size, int[] width, int[] height,
+        int[] subsampling, int[] colorspace);
+
+    static native int tjDecompress2(Pointer handle, byte[] jpeg, NativeLong size, Pointer dst, int width, int pitch,
+        int height, int pixelFormat, int flags);
+
+    private Lib() {}
+  }
+
+  /** Whether the library is loaded (tried once per JVM). */
+  static boolean available() {
+    Boolean l = loaded;
+    if (l == null) {
+      synchronized (TurboJpeg.class) {
+        l = loaded;
+        if (l == null) {
+          l = load();
+          loaded = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  private static boolean load() {
+    String setting = System.getProperty(PROPERTY, System.getenv().getOrDefault("FER_TURBOJPEG", "auto"));
+    if (setting.toLowerCase(Locale.ROOT).matches("off|false|no|0")) {
+      LOG.info("JPEG decoding: OpenCV's libjpeg-turbo ({} = {})", PROPERTY, setting);
+      return false;
+    }
+    List<String> names = setting.equalsIgnoreCase("auto") ? List.of("turbojpeg", "libturbojpeg.so.0") : List.of(setting);
+    Throwable last = null;
+    for (String name : names) {
+      try {
+        NativeLibrary library = NativeLibrary.getInstance(name);
+        Native.register(Lib.class, library);
+        LOG.info("JPEG decoding: TurboJPEG {} (libjpeg-turbo with SIMD); OpenCV for the JPEGs it declines",
+            library.getFile());
+        return true;
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        last = e;
+      }
+    }
+    LOG.info("JPEG decoding: OpenCV's libjpeg-turbo, built without SIMD (about 1.5x slower on small faces): no "
+        + "TurboJPEG library ({}); install it with 'apt-get install libturbojpeg0'", last.getMessage());
+    return false;
+  }
+
+  /**
+   * The decoded image, 8-bit gray ({@code gray}) or BGR, in a new Mat the caller owns; null where OpenCV must decode
+   * it (see the class comment).
+   */
+  static Mat decode(byte[] jpeg, boolean gray) {
+    if (!available() || hasApp1(jpeg)) {
+      return null;
+    }
+    Pointer handle = handle();
+    if (handle == null) {
+      return null;
+    }
+    NativeLong size = new NativeLong(jpeg.length);
+    int[] width = {0};
+    int[] height = {0};
+    int[] subsampling = {0};
+    int[] colorspace = {0};
+    if (Lib.tjDecompressHeader3(handle, jpeg, size, width, height, subsampling, colorspace) != 0
+        || colorspace[0] == TJCS_CMYK || colorspace[0] == TJCS_YCCK || width[0] < 1 || height[0] < 1) {
+      return null;
+    }
+    int channels = gray ? 1 : 3;
+    Mat image = new Mat(height[0], width[0], gray ? CV_8UC1 : CV_8UC3);
+    int rc = Lib.tjDecompress2(handle, jpeg, size, new Pointer(image.data().address()), width[0],
+        width[0] * channels, height[0], gray ? TJPF_GRAY : TJPF_BGR, 0);
+    if (rc != 0) {
+      image.close();
+      return null;
+    }
+    return image;
+  }
+
+  private static Pointer handle() {
+    Pointer handle = HANDLES.get();
+    if (handle == null) {
+      handle = Lib.tjInitDecompress();
+      if (handle == null) {
+        return null;
+      }
+      HANDLES.set(handle);
+    }
+    return handle;
+  }
+
+  /**
+   * Whether an APP1 segment (EXIF or XMP) comes before the first scan, or the markers cannot be walked (then OpenCV
+   * decides too). Only APP1 carries the orientation OpenCV applies.
+   */
+  static boolean hasApp1(byte[] b) {
+    int pos = 2;
+    while (pos + 3 < b.length) {
+      if ((b[pos] & 0xFF) != 0xFF) {
+        return true;
+      }
+      while (pos < b.length && (b[pos] & 0xFF) == 0xFF) {
+        pos++;
+      }
+      if (pos + 2 >= b.length) {
+        return true;
+      }
+      int marker = b[pos] & 0xFF;
+      pos++;
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+        continue;
+      }
+      if (marker == 0xE1) {
+        return true;
+      }
+      if (marker == 0xDA) {
+        return false;
+      }
+      if (marker == 0xD9) {
+        return true;
+      }
+      int length = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
+      if (length < 2) {
+        return true;
+      }
+      pos += length;
+    }
+    return true;
+  }
+}
