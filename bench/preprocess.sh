@@ -18,8 +18,9 @@
 # pinned to the same core (JIT and GC threads included) and local[2] on both cores; each on the full set and on a
 # small set of the same shape (the first --small-fer files by name; --small-affectnet generated rows), so that
 # margin rate = (full - small images) / (full - small seconds): start-up, planning and per-job fixed costs cancel,
-# reading and the Parquet write stay in. The small runs' times are the fixed cost of a job. Each baseline and job run
-# is repeated --repeat times (default 3) and the median taken, as a 2-second margin moves with a busy neighbour.
+# reading and the Parquet write stay in. The small runs' times are the fixed cost of a job. The baseline is repeated
+# --repeat times (default 3) and the median taken; the small and full job runs alternate --repeat times and the pair
+# with the median margin is taken, as a 2-second margin moves with a busy neighbour and a slow minute of the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -151,6 +152,20 @@ repeated() {
   median "$key" "${runs[@]}"
 }
 
+# paired NAME MASTER SMALL INPUT ARGS...: the job on the small and the full input, alternately, --repeat times (so
+# that a slow minute of the machine lands on both); prints the pair whose margin (full - small wall seconds) is the
+# median, small and full JSON separated by a tab
+paired() {
+  local name=$1 master=$2 small=$3 input=$4; shift 4
+  local m=${master//[^0-9]/} i s f lines=()
+  for (( i = 0; i < repeat; i++ )); do
+    s=$(job "$name-small-$m" "$master" "$small" "$@") || exit 1
+    f=$(job "$name-$m" "$master" "$input" "$@") || exit 1
+    lines+=("$(calc "$(jnum wallSeconds "$f") - $(jnum wallSeconds "$s")" 3)"$'\t'"$s"$'\t'"$f")
+  done
+  printf '%s\n' "${lines[@]}" | sort -g | sed -n "$(( (repeat + 1) / 2 ))p" | cut -f2-
+}
+
 ROWS=()
 FIXED=()
 EXTRA=()
@@ -175,8 +190,10 @@ compare() {
   local m cols=()
   for m in 1 2; do
     local s f
-    measured "$name small local[$m]" s repeated wallSeconds job "$name-small-$m" "local[$m]" "$small" "${job_args[@]}"
-    measured "$name full local[$m]" f repeated wallSeconds job "$name-$m" "local[$m]" "$input" "${job_args[@]}"
+    local pair
+    measured "$name small + full local[$m]" pair paired "$name" "local[$m]" "$small" "$input" "${job_args[@]}"
+    s=${pair%%$'\t'*}
+    f=${pair#*$'\t'}
     echo "[$name] local[$m] small: $s" >&2
     echo "[$name] local[$m] full:  $f" >&2
     local ns nf ws wf js jf rate jrate
