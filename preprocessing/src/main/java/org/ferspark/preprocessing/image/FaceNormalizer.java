@@ -132,8 +132,8 @@ public final class FaceNormalizer {
   /**
    * Decodes an encoded image with the checks of {@link #normalize(byte[], FaceBox)} (file size, header, declared
    * pixel count, truncation) and OpenCV {@code imdecode} (or {@link TurboJpeg}, the same pixels) with
-   * {@code imreadFlags}, e.g. {@code IMREAD_COLOR} for the 8-bit BGR a face detector takes. The caller owns the returned Mat: it belongs to the caller's
-   * {@code PointerScope}, or the caller closes it.
+   * {@code imreadFlags}, e.g. {@code IMREAD_COLOR} for the 8-bit BGR a face detector takes. The caller owns the
+   * returned Mat: it belongs to the caller's {@code PointerScope}, or the caller closes it.
    */
   public Mat decode(byte[] encoded, int imreadFlags) throws RejectException {
     return decode(encoded, check(encoded), imreadFlags);

@@ -84,6 +84,48 @@ public record ImageHeader(String format, int width, int height) {
 
   /** Scans JPEG markers up to the first start-of-frame (SOF0–SOF15 except DHT, JPG and DAC). */
   private static ImageHeader jpeg(HeaderBytes b) throws RejectException {
+    ImageHeader[] found = new ImageHeader[1];
+    walkJpeg(b, (marker, pos) -> {
+      if (marker == 0xD9 || marker == 0xDA) {
+        throw corrupt("jpeg", "no start-of-frame marker before " + (marker == 0xDA ? "SOS" : "EOI"));
+      }
+      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof) {
+        found[0] = checked("jpeg", b.u16be(pos + 5), b.u16be(pos + 3), true);
+      }
+      return !sof;
+    });
+    return found[0];
+  }
+
+  /**
+   * Whether a JPEG has an APP1 segment (EXIF or XMP, where OpenCV reads the orientation it applies) before its first
+   * scan; also true where the markers cannot be walked to a scan.
+   */
+  static boolean jpegHasApp1BeforeScan(byte[] bytes) {
+    boolean[] app1 = {false};
+    try {
+      walkJpeg(new HeaderBytes(bytes, "jpeg"), (marker, pos) -> {
+        app1[0] = marker == 0xE1 || marker == 0xD9;
+        return !app1[0] && marker != 0xDA;
+      });
+      return app1[0];
+    } catch (RejectException e) {
+      return true;
+    }
+  }
+
+  /** A JPEG marker and the offset of its segment's length field; false ends the walk. */
+  private interface MarkerVisitor {
+    boolean visit(int marker, long pos) throws RejectException;
+  }
+
+  /**
+   * Walks a JPEG's markers from SOI: fill bytes and standalone markers (TEM, RST0–7, SOI) are skipped, EOI and SOS
+   * end the walk after the visitor has seen them (no length is read), every other segment goes to it once its length
+   * is checked.
+   */
+  private static void walkJpeg(HeaderBytes b, MarkerVisitor visitor) throws RejectException {
     long pos = 2;
     while (true) {
       if (b.u8(pos) != 0xFF) {
@@ -98,15 +140,15 @@ public record ImageHeader(String format, int width, int height) {
         continue;
       }
       if (marker == 0xD9 || marker == 0xDA) {
-        throw corrupt("jpeg", "no start-of-frame marker before " + (marker == 0xDA ? "SOS" : "EOI"));
+        visitor.visit(marker, pos);
+        return;
       }
       int length = b.u16be(pos);
       if (length < 2) {
         throw corrupt("jpeg", "segment length " + length + " at offset " + pos);
       }
-      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-      if (sof) {
-        return checked("jpeg", b.u16be(pos + 5), b.u16be(pos + 3), true);
+      if (!visitor.visit(marker, pos)) {
+        return;
       }
       pos += length;
     }

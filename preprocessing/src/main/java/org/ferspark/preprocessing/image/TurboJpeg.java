@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TurboJpeg {
   private static final Logger LOG = LoggerFactory.getLogger(TurboJpeg.class);
-  static final String PROPERTY = "org.ferspark.turbojpeg";
+  private static final String PROPERTY = "org.ferspark.turbojpeg";
   private static final int TJPF_BGR = 1;
   private static final int TJPF_GRAY = 6;
   private static final int TJCS_CMYK = 3;
@@ -98,7 +98,7 @@ final class TurboJpeg {
    * it (see the class comment).
    */
   static Mat decode(byte[] jpeg, boolean gray) {
-    if (!available() || hasApp1(jpeg)) {
+    if (!available() || ImageHeader.jpegHasApp1BeforeScan(jpeg)) {
       return null;
     }
     Pointer handle = handle();
@@ -135,44 +135,5 @@ final class TurboJpeg {
       HANDLES.set(handle);
     }
     return handle;
-  }
-
-  /**
-   * Whether an APP1 segment (EXIF or XMP) comes before the first scan, or the markers cannot be walked (then OpenCV
-   * decides too). Only APP1 carries the orientation OpenCV applies.
-   */
-  static boolean hasApp1(byte[] b) {
-    int pos = 2;
-    while (pos + 3 < b.length) {
-      if ((b[pos] & 0xFF) != 0xFF) {
-        return true;
-      }
-      while (pos < b.length && (b[pos] & 0xFF) == 0xFF) {
-        pos++;
-      }
-      if (pos + 2 >= b.length) {
-        return true;
-      }
-      int marker = b[pos] & 0xFF;
-      pos++;
-      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
-        continue;
-      }
-      if (marker == 0xE1) {
-        return true;
-      }
-      if (marker == 0xDA) {
-        return false;
-      }
-      if (marker == 0xD9) {
-        return true;
-      }
-      int length = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
-      if (length < 2) {
-        return true;
-      }
-      pos += length;
-    }
-    return true;
   }
 }

@@ -82,8 +82,8 @@ class TurboJpegTest {
       plain = encode(Fixtures.noise(40, 24, CV_8UC1, 3), IMWRITE_JPEG_QUALITY, 90);
     }
     byte[] rotated = withExifOrientation(plain, 6);
-    assertThat(TurboJpeg.hasApp1(plain)).isFalse();
-    assertThat(TurboJpeg.hasApp1(rotated)).isTrue();
+    assertThat(ImageHeader.jpegHasApp1BeforeScan(plain)).isFalse();
+    assertThat(ImageHeader.jpegHasApp1BeforeScan(rotated)).isTrue();
     assertThat(TurboJpeg.decode(rotated, true)).as("declined").isNull();
     try (PointerScope scope = new PointerScope()) {
       Mat upright = normalizer.decode(rotated, IMREAD_GRAYSCALE);
@@ -114,9 +114,9 @@ class TurboJpegTest {
   @Test
   void markersThatCannotBeWalkedSendTheJpegToOpenCv() {
     byte[] header = Fixtures.jpegHeader(48, 48);
-    assertThat(TurboJpeg.hasApp1(header)).as("no scan before the end").isTrue();
-    assertThat(TurboJpeg.hasApp1(new byte[] {(byte) 0xFF, (byte) 0xD8, 0x12, 0x34, 0, 0})).isTrue();
-    assertThat(TurboJpeg.hasApp1(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 1, 0, 0}))
+    assertThat(ImageHeader.jpegHasApp1BeforeScan(header)).as("no scan before the end").isTrue();
+    assertThat(ImageHeader.jpegHasApp1BeforeScan(new byte[] {(byte) 0xFF, (byte) 0xD8, 0x12, 0x34, 0, 0})).isTrue();
+    assertThat(ImageHeader.jpegHasApp1BeforeScan(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 1, 0, 0}))
         .as("segment length below 2").isTrue();
   }
 
