@@ -184,6 +184,7 @@ fer_submit() {
     # keep the archive of a successful run only (a failed one may have loaded a fraction of the classes)
     if (( rc == 0 )) && [[ -s "$FER_CDS_DUMP.$$.tmp" ]]; then
       mv -f "$FER_CDS_DUMP.$$.tmp" "$FER_CDS_DUMP"
+      printf '%s\n' "$FER_CDS_KEY" > "$FER_CDS_DUMP.key"
     else
       rm -f "$FER_CDS_DUMP.$$.tmp"
     fi
@@ -198,17 +199,24 @@ fer_submit() {
 # of a small job's start-up (bench/RESULTS.md, issue 19). The first successful run after a build writes the archive
 # (a few seconds more, once). Used without a Spark install only (spark-submit's classpath differs); FER_CDS=0 turns
 # it off (also when profiling with JFR, which aborts this JDK 17 at start-up with a dynamic archive). A stale archive
-# is never used: it must be newer than the jar and the classpath, and the JVM checks both.
+# is never used: it must be newer than the jar and the classpath, and made for this jar, classpath file and java
+# (<archive>.key; the JVM ignores, silently, an archive of another classpath, and it would never be made again).
 fer_cds() {
   FER_CDS_OPTS=()
   FER_CDS_DUMP=""
+  FER_CDS_KEY=""
   [[ "${FER_CDS:-1}" == 1 ]] || return 0
   local dir="${FER_CDS_DIR:-$FER_ROOT/jobs/target/cds}"
   local jsa="$dir/${1##*.}.jsa"
-  if [[ -f "$jsa" && "$jsa" -nt "$FER_JAR" && "$jsa" -nt "$FER_SPARK_CLASSPATH_FILE" ]]; then
+  local java_bin
+  java_bin=$(readlink -f "$(command -v java)" 2> /dev/null || command -v java)
+  local key="$FER_JAR $FER_SPARK_CLASSPATH_FILE $java_bin"
+  if [[ -f "$jsa" && "$jsa" -nt "$FER_JAR" && "$jsa" -nt "$FER_SPARK_CLASSPATH_FILE" \
+        && "$(cat "$jsa.key" 2> /dev/null)" == "$key" ]]; then
     FER_CDS_OPTS=(-XX:SharedArchiveFile="$jsa" -Xlog:cds*=off)
   elif [[ "${FER_DRY_RUN:-0}" == 1 ]] || { mkdir -p "$dir" 2> /dev/null && [[ -w "$dir" ]]; }; then
     FER_CDS_DUMP="$jsa"
+    FER_CDS_KEY="$key"
     FER_CDS_OPTS=(-XX:ArchiveClassesAtExit="$jsa.$$.tmp" -Xlog:cds*=off)
   fi
 }

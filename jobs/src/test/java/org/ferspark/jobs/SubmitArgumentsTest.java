@@ -121,7 +121,19 @@ class SubmitArgumentsTest {
     Files.writeString(archive, "an archive, newer than the jar and the classpath");
     Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
     assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString()), "--input", "i").args)
+        .as("an archive without its key (what it was made for) is made again")
+        .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="));
+    Process which = new ProcessBuilder("bash", "-c", "readlink -f \"$(command -v java)\"").start();
+    String javaBin = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Files.writeString(cds.resolve("PreprocessJob.jsa.key"), jar + " " + classpath + " " + javaBin + "\n");
+    assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString()), "--input", "i").args)
         .as("later runs map it").contains("-XX:SharedArchiveFile=" + archive);
+    Path otherJar = Files.copy(jar, tmp.resolve("other.jar"));
+    Files.setLastModifiedTime(otherJar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+    assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString(), "FER_JAR", otherJar.toString()),
+        "--input", "i").args)
+        .as("another jar (FER_JAR) makes its own archive").noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="))
+        .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
     Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 120_000));
     assertThat(dryRun("preprocess.sh", Map.of("FER_CDS_DIR", cds.toString()), "--input", "i").args)
         .as("a rebuilt jar makes a new archive").noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="))
