@@ -158,7 +158,7 @@ public final class FaceNormalizer {
 
   private static Mat decode(byte[] encoded, ImageHeader header, int imreadFlags) throws RejectException {
     if (header.format().equals("jpeg") && (imreadFlags == IMREAD_GRAYSCALE || imreadFlags == IMREAD_COLOR)) {
-      Mat turbo = TurboJpeg.decode(encoded, imreadFlags == IMREAD_GRAYSCALE);
+      Mat turbo = TurboJpeg.decode(encoded, header, imreadFlags == IMREAD_GRAYSCALE);
       if (turbo != null) {
         return turbo;
       }

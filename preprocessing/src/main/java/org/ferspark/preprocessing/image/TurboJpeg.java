@@ -34,8 +34,6 @@ final class TurboJpeg {
   private static final String PROPERTY = "org.ferspark.turbojpeg";
   private static final int TJPF_BGR = 1;
   private static final int TJPF_GRAY = 6;
-  private static final int TJCS_CMYK = 3;
-  private static final int TJCS_YCCK = 4;
   private static final ThreadLocal<Pointer> HANDLES = new ThreadLocal<>();
   private static volatile Boolean loaded;
 
@@ -44,9 +42,6 @@ final class TurboJpeg {
   /** The TurboJPEG C API, bound by JNA's direct mapping (no per-call reflection). */
   private static final class Lib {
     static native Pointer tjInitDecompress();
-
-    static native int tjDecompressHeader3(Pointer handle, byte[] jpeg, NativeLong size, int[] width, int[] height,
-        int[] subsampling, int[] colorspace);
 
     static native int tjDecompress2(Pointer handle, byte[] jpeg, NativeLong size, Pointer dst, int width, int pitch,
         int height, int pixelFormat, int flags);
@@ -95,35 +90,30 @@ final class TurboJpeg {
 
   /**
    * The decoded image, 8-bit gray ({@code gray}) or BGR, in a new Mat the caller owns; null where OpenCV must decode
-   * it (see the class comment).
+   * it (see the class comment). {@code header} is {@link ImageHeader#read} of {@code jpeg}.
    */
-  static Mat decode(byte[] jpeg, boolean gray) {
-    if (!available() || ImageHeader.jpegHasApp1BeforeScan(jpeg)) {
+  static Mat decode(byte[] jpeg, ImageHeader header, boolean gray) {
+    if (!available() || header.width() < 1 || header.height() < 1 || ImageHeader.jpegHasApp1BeforeScan(jpeg)) {
       return null;
     }
     Pointer handle = handle();
     if (handle == null) {
       return null;
     }
-    NativeLong size = new NativeLong(jpeg.length);
-    int[] width = {0};
-    int[] height = {0};
-    int[] subsampling = {0};
-    int[] colorspace = {0};
-    if (Lib.tjDecompressHeader3(handle, jpeg, size, width, height, subsampling, colorspace) != 0
-        || colorspace[0] == TJCS_CMYK || colorspace[0] == TJCS_YCCK || width[0] < 1 || height[0] < 1) {
-      return null;
-    }
+    // The size is the start-of-frame's, as ImageHeader read it (the frame libjpeg decodes: the first one), so the
+    // header is not parsed a second time (tjDecompressHeader3: a tenth of a 48x48 decode). A CMYK or YCCK JPEG
+    // fails here: libjpeg has no conversion from them to gray or BGR (JERR_CONVERSION_NOTIMPL), and OpenCV decodes.
     int channels = gray ? 1 : 3;
-    Mat image = new Mat(height[0], width[0], gray ? CV_8UC1 : CV_8UC3);
-    int rc = Lib.tjDecompress2(handle, jpeg, size, new Pointer(image.data().address()), width[0],
-        width[0] * channels, height[0], gray ? TJPF_GRAY : TJPF_BGR, 0);
+    Mat image = new Mat(header.height(), header.width(), gray ? CV_8UC1 : CV_8UC3);
+    int rc = Lib.tjDecompress2(handle, jpeg, new NativeLong(jpeg.length), new Pointer(image.data().address()),
+        header.width(), header.width() * channels, header.height(), gray ? TJPF_GRAY : TJPF_BGR, 0);
     if (rc != 0) {
       image.close();
       return null;
     }
     return image;
   }
+
 
   private static Pointer handle() {
     Pointer handle = HANDLES.get();

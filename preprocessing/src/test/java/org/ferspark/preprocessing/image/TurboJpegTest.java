@@ -44,7 +44,7 @@ class TurboJpegTest {
   }
 
   @Test
-  void everySampleFaceDecodesAsOpenCvDecodesIt() throws IOException {
+  void everySampleFaceDecodesAsOpenCvDecodesIt() throws IOException, RejectException {
     Path sample = Path.of(System.getProperty("fer.repo.root", "..")).resolve("data/sample");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(sample)) {
@@ -58,7 +58,8 @@ class TurboJpegTest {
   }
 
   @Test
-  void colourJpegsOfEverySubsamplingProgressiveAndWithRestartsDecodeAsOpenCvDecodesThem() throws IOException {
+  void colourJpegsOfEverySubsamplingProgressiveAndWithRestartsDecodeAsOpenCvDecodesThem()
+      throws IOException, RejectException {
     List<byte[]> jpegs = new ArrayList<>();
     for (String name : List.of("colour-444.jpg", "colour-422.jpg", "colour-420-progressive.jpg")) {
       jpegs.add(resource(name));
@@ -84,7 +85,7 @@ class TurboJpegTest {
     byte[] rotated = withExifOrientation(plain, 6);
     assertThat(ImageHeader.jpegHasApp1BeforeScan(plain)).isFalse();
     assertThat(ImageHeader.jpegHasApp1BeforeScan(rotated)).isTrue();
-    assertThat(TurboJpeg.decode(rotated, true)).as("declined").isNull();
+    assertThat(TurboJpeg.decode(rotated, ImageHeader.read(rotated), true)).as("declined").isNull();
     try (PointerScope scope = new PointerScope()) {
       Mat upright = normalizer.decode(rotated, IMREAD_GRAYSCALE);
       assertThat(new int[] {upright.cols(), upright.rows()}).as("turned by 90°").containsExactly(24, 40);
@@ -98,14 +99,14 @@ class TurboJpegTest {
     for (int i = corrupt.length / 2; i < corrupt.length / 2 + 40; i += 3) {
       corrupt[i] = (byte) (corrupt[i] ^ 0x5A);
     }
-    assertThat(TurboJpeg.decode(corrupt, true)).as("a libjpeg warning: declined").isNull();
+    assertThat(TurboJpeg.decode(corrupt, ImageHeader.read(corrupt), true)).as("a libjpeg warning: declined").isNull();
     try (PointerScope scope = new PointerScope()) {
       assertThat(bytes(normalizer.decode(corrupt, IMREAD_GRAYSCALE))).isEqualTo(bytes(opencv(corrupt,
           IMREAD_GRAYSCALE)));
     }
     byte[] cmyk = resource("cmyk.jpg");
-    assertThat(TurboJpeg.decode(cmyk, true)).isNull();
-    assertThat(TurboJpeg.decode(cmyk, false)).isNull();
+    assertThat(TurboJpeg.decode(cmyk, ImageHeader.read(cmyk), true)).isNull();
+    assertThat(TurboJpeg.decode(cmyk, ImageHeader.read(cmyk), false)).isNull();
     try (PointerScope scope = new PointerScope()) {
       assertThat(bytes(normalizer.decode(cmyk, IMREAD_COLOR))).isEqualTo(bytes(opencv(cmyk, IMREAD_COLOR)));
     }
@@ -120,10 +121,10 @@ class TurboJpegTest {
         .as("segment length below 2").isTrue();
   }
 
-  private static void assertSameAsOpenCv(byte[] jpeg, String what) {
+  private static void assertSameAsOpenCv(byte[] jpeg, String what) throws RejectException {
     for (int flags : new int[] {IMREAD_GRAYSCALE, IMREAD_COLOR}) {
       try (PointerScope scope = new PointerScope()) {
-        Mat turbo = TurboJpeg.decode(jpeg, flags == IMREAD_GRAYSCALE);
+        Mat turbo = TurboJpeg.decode(jpeg, ImageHeader.read(jpeg), flags == IMREAD_GRAYSCALE);
         assertThat(turbo).as("%s decoded by TurboJPEG", what).isNotNull();
         Mat cv = opencv(jpeg, flags);
         assertThat(new int[] {turbo.cols(), turbo.rows(), turbo.type()}).as(what)
