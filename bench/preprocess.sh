@@ -20,7 +20,8 @@
 # margin rate = (full - small images) / (full - small seconds): start-up, planning and per-job fixed costs cancel,
 # reading and the Parquet write stay in. The small runs' times are the fixed cost of a job. The baseline is repeated
 # --repeat times (default 3) and the median taken; the small and full job runs alternate --repeat times and the pair
-# with the median margin is taken, as a 2-second margin moves with a busy neighbour and a slow minute of the machine.
+# with the median margin is taken, as a 2-second margin moves with a busy neighbour and a slow minute of the machine
+# (all the margins are printed, sorted: their spread is how far one run's ratio can move).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -163,6 +164,9 @@ paired() {
     f=$(job "$name-$m" "$master" "$input" "$@") || exit 1
     lines+=("$(calc "$(jnum wallSeconds "$f") - $(jnum wallSeconds "$s")" 3)"$'\t'"$s"$'\t'"$f")
   done
+  # the spread, so that a reader sees how far one run's ratio can move on this machine
+  echo "[$name] $master margins (full - small wall s), $repeat pairs, sorted:" \
+    "$(printf '%s\n' "${lines[@]}" | cut -f1 | sort -g | tr '\n' ' ')" >&2
   printf '%s\n' "${lines[@]}" | sort -g | sed -n "$(( (repeat + 1) / 2 ))p" | cut -f2-
 }
 
