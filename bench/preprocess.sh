@@ -164,10 +164,12 @@ paired() {
     f=$(job "$name-$m" "$master" "$input" "$@") || exit 1
     lines+=("$(calc "$(jnum wallSeconds "$f") - $(jnum wallSeconds "$s")" 3)"$'\t'"$s"$'\t'"$f")
   done
+  local sorted
+  sorted=$(printf '%s\n' "${lines[@]}" | sort -g)
   # the spread, so that a reader sees how far one run's ratio can move on this machine
   echo "[$name] $master margins (full - small wall s), $repeat pairs, sorted:" \
-    "$(printf '%s\n' "${lines[@]}" | cut -f1 | sort -g | tr '\n' ' ')" >&2
-  printf '%s\n' "${lines[@]}" | sort -g | sed -n "$(( (repeat + 1) / 2 ))p" | cut -f2-
+    "$(cut -f1 <<< "$sorted" | tr '\n' ' ')" >&2
+  sed -n "$(( (repeat + 1) / 2 ))p" <<< "$sorted" | cut -f2-
 }
 
 ROWS=()

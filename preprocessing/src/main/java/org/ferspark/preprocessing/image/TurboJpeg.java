@@ -90,10 +90,10 @@ final class TurboJpeg {
 
   /**
    * The decoded image, 8-bit gray ({@code gray}) or BGR, in a new Mat the caller owns; null where OpenCV must decode
-   * it (see the class comment). {@code header} is {@link ImageHeader#read} of {@code jpeg}.
+   * it (see the class comment). {@code header} is {@link ImageHeader#read} of {@code jpeg} (a size of at least 1×1).
    */
   static Mat decode(byte[] jpeg, ImageHeader header, boolean gray) {
-    if (!available() || header.width() < 1 || header.height() < 1 || ImageHeader.jpegHasApp1BeforeScan(jpeg)) {
+    if (!available() || ImageHeader.jpegHasApp1BeforeScan(jpeg)) {
       return null;
     }
     Pointer handle = handle();
@@ -113,7 +113,6 @@ final class TurboJpeg {
     }
     return image;
   }
-
 
   private static Pointer handle() {
     Pointer handle = HANDLES.get();
