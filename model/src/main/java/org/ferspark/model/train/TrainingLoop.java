@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingLoop {
   static final String STATE = "loopState";
-  static final String HISTORY = "history";
+  /** Where the metadata's {@code trainingConfig} keeps the per-epoch history. */
+  public static final String HISTORY = "history";
   /** The model a fine-tuning run started from ({@link FineTune#parentInfo}); its history starts at epoch 1. */
   public static final String PARENT = "parent";
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
