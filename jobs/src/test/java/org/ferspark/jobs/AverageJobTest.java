@@ -3,14 +3,11 @@ package org.ferspark.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
@@ -20,11 +17,9 @@ import org.ferspark.model.net.Architectures;
 import org.ferspark.model.net.BatchNormFolding;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.model.train.Evaluator;
+import org.ferspark.jobs.SampleDataset.Run;
 import org.ferspark.model.train.TensorDataset;
-import org.ferspark.preprocessing.config.FerConfig;
-import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.Emotion;
-import org.ferspark.preprocessing.spark.PreprocessPipeline;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,32 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  * its sources when they agree; models that cannot be averaged are one error naming both files, exit code 1.
  */
 class AverageJobTest {
-  static final Path ROOT = Path.of(System.getProperty("fer.repo.root", "..")).toAbsolutePath().normalize();
-  static final Path SHIPPED = ROOT.resolve("models/fer2013-default.zip");
+  static final Path SHIPPED = SampleDataset.ROOT.resolve("models/fer2013-default.zip");
   @TempDir static Path shared;
   @TempDir Path tmp;
   static String data;
 
   @BeforeAll
   static void tensors() throws IOException {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("AverageJobTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    try {
-      data = shared.resolve("sample").toString();
-      PreprocessPipeline.run(spark, PreprocessSettings.from(FerConfig.load(null, List.of(), Map.of()),
-          ROOT.resolve("data/sample").toString(), data, true));
-    } finally {
-      spark.stop();
-    }
+    data = SampleDataset.preprocess(shared.resolve("sample"), "AverageJobTest");
   }
 
-  record Run(int code, String err) {}
-
   static Run average(String... args) {
-    StringWriter err = new StringWriter();
-    int code = JobRunner.execute(new AverageJob(), args, new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true));
-    return new Run(code, err.toString());
+    return SampleDataset.run(new AverageJob(), args);
   }
 
   static Path vgg(Path file, long seed) throws IOException {

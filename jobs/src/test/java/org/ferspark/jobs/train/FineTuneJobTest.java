@@ -6,18 +6,17 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.ferspark.jobs.ExportJob;
 import org.ferspark.jobs.JobRunner;
+import org.ferspark.jobs.SampleDataset;
+import org.ferspark.jobs.SampleDataset.Run;
 import org.ferspark.jobs.TrainJob;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
@@ -27,10 +26,7 @@ import org.ferspark.model.net.Architectures;
 import org.ferspark.model.train.DatasetManifest;
 import org.ferspark.model.train.Evaluator;
 import org.ferspark.model.train.TensorDataset;
-import org.ferspark.preprocessing.config.FerConfig;
-import org.ferspark.preprocessing.config.PreprocessSettings;
 import org.ferspark.preprocessing.dataset.Emotion;
-import org.ferspark.preprocessing.spark.PreprocessPipeline;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bad input is one error with exit code 2 and nothing written.
  */
 class FineTuneJobTest {
-  static final Path ROOT = Path.of(System.getProperty("fer.repo.root", "..")).toAbsolutePath().normalize();
+  static final Path ROOT = SampleDataset.ROOT;
   static final Path SHIPPED = ROOT.resolve("models/fer2013-default.zip");
   static final List<String> SIX = List.of("angry", "disgust", "fear", "happy", "sad", "surprise");
   @TempDir static Path shared;
@@ -50,24 +46,11 @@ class FineTuneJobTest {
 
   @BeforeAll
   static void tensors() throws IOException {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("FineTuneJobTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    try {
-      data = shared.resolve("sample").toString();
-      PreprocessPipeline.run(spark, PreprocessSettings.from(FerConfig.load(null, List.of(), Map.of()),
-          ROOT.resolve("data/sample").toString(), data, true));
-    } finally {
-      spark.stop();
-    }
+    data = SampleDataset.preprocess(shared.resolve("sample"), "FineTuneJobTest");
   }
 
-  record Run(int code, String err) {}
-
   static Run train(String... args) {
-    StringWriter err = new StringWriter();
-    int code = JobRunner.execute(new TrainJob(), args, new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true));
-    return new Run(code, err.toString());
+    return SampleDataset.run(new TrainJob(), args);
   }
 
   static String[] sixClassRun(Path out, String... more) {
