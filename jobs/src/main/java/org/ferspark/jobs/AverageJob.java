@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ferspark.model.calibrate.Calibrator;
 import org.ferspark.model.io.Calibration;
 import org.ferspark.model.io.LoadedModel;
 import org.ferspark.model.io.ModelFile;
@@ -190,14 +191,18 @@ public final class AverageJob implements Callable<Integer> {
     cfg.put(BATCH_NORM, bnInfo);
     ModelMetadata meta = ModelMetadata.of(first.classNames(), first.architecture(), cfg, manifest.fingerprint())
         .withInputShape(first.inputShape());
+    Calibration c = null;
+    if (calibrate && manifest.splitTotals().getOrDefault("validation", 0L) > 0) {
+      // fitted on the network in memory, as CalibrateJob fits it on a file: one write of the averaged model
+      TensorDataset validation = CalibrateJob.onModelClasses(TensorDataset.read(data, "validation", manifest, hadoop),
+          manifest.labels(), first.classNames(), target);
+      c = Calibrator.fit(avg, validation, CalibrateJob.BATCH, size, "validation", manifest.fingerprint());
+      meta = meta.withCalibration(c);
+    }
     try {
       ModelFile.save(avg, meta, target, false);
     } catch (ModelFileException e) {
       throw new InputError(e.getMessage());
-    }
-    Calibration c = null;
-    if (calibrate && manifest.splitTotals().getOrDefault("validation", 0L) > 0) {
-      c = CalibrateJob.run(target, data, "validation", null, true).calibration();
     }
     return new Report(target, List.copyOf(sources), bn, c);
   }
